@@ -1,6 +1,7 @@
+import { datasetsDir as sharedDatasetsDir } from '../helpers/datasets.js';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../../model/errors.js';
 import {
@@ -18,7 +19,6 @@ import { DATASET_REGISTRY } from '../../model/data/registry.js';
 import { resolveDatasetFile } from '../../model/data/resolve.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = (name: string): string => join(FIXTURES, name);
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -280,11 +280,9 @@ describe('EEC loader', () => {
   });
 });
 
-const datasetsDir = process.env.DATASETS_DIR ?? resolve(REPO_ROOT, '../shared/datasets');
-// Outside CI and this workspace the reference copies may be absent; CI sets DATASETS_DIR, which must exist.
-const haveDatasets = existsSync(datasetsDir) || process.env.DATASETS_DIR !== undefined;
+const datasetsDir = sharedDatasetsDir();
 
-(haveDatasets ? describe : describe.skip)('real datasets', () => {
+describe('real datasets', () => {
   it('sst2 test resolves from DATASETS_DIR, matches the registry sha256 and has 1821 rows', async () => {
     const resolved = await resolveDatasetFile('sst2', 'test', { datasetsDir, env: {} });
     expect(resolved.source).toBe('datasets_dir');

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { datasetsDir as sharedDatasetsDir } from '../helpers/datasets.js';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GitopsMlError } from '../../model/errors.js';
@@ -75,8 +76,8 @@ describe('dataset registry', () => {
     expect(new URL(DEFAULT_DATASETS_MIRROR).hostname.endsWith('.invalid')).toBe(true);
   });
 
-  const datasetsDir = process.env.DATASETS_DIR ?? resolve(REPO_ROOT, '../shared/datasets');
-  (existsSync(datasetsDir) || process.env.DATASETS_DIR !== undefined ? it : it.skip)(
+  const datasetsDir = sharedDatasetsDir();
+  it(
     'every registry checksum equals the one in the reference SHA256SUMS',
     () => {
       const sums = new Map(
