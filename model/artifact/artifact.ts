@@ -1,0 +1,145 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ArtifactError, ValidationError } from '../errors.js';
+import { deserializeLayersModel, extractMembers, serializeLayersModel, buildLayersModel, WEIGHTS_FILE } from '../nn/layers-export.js';
+import type { TextCnnWeights } from '../nn/text-cnn.js';
+import { SentimentModel } from '../inference/sentiment-model.js';
+import type { TokenizerFile } from '../inference/sentiment-model.js';
+import { validateVocabularyJSON } from '../text/vocabulary.js';
+import { MANIFEST_FILE, buildManifest, verifyArtifactFiles } from './manifest.js';
+import { validateMetadata } from './metadata.js';
+import type { ArtifactMetadata } from './metadata.js';
+
+export const MODEL_FILE = 'model.json';
+export const TOKENIZER_FILE = 'tokenizer.json';
+export const METADATA_FILE = 'metadata.json';
+export const REQUIRED_FILES = [MODEL_FILE, WEIGHTS_FILE, TOKENIZER_FILE, METADATA_FILE] as const;
+
+const SEMVER_DIR = /^(\d+)\.(\d+)\.(\d+)$/;
+
+export function compareSemver(a: string, b: string): number {
+  const pa = a.split(/[.+-]/).slice(0, 3).map(Number);
+  const pb = b.split(/[.+-]/).slice(0, 3).map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+/** Versions present under `<root>/<name>/`, oldest first. */
+export function listVersions(root: string, name: string): string[] {
+  const dir = join(root, name);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && SEMVER_DIR.test(d.name) && existsSync(join(dir, d.name, MANIFEST_FILE)))
+    .map((d) => d.name)
+    .sort(compareSemver);
+}
+
+/** Next patch version after the newest local artifact of `name` (0.1.0 for the first). */
+export function nextVersion(root: string, name: string): string {
+  const versions = listVersions(root, name);
+  const last = versions[versions.length - 1];
+  if (!last) return '0.1.0';
+  const [maj, min, pat] = last.split('.').map(Number) as [number, number, number];
+  return `${maj}.${min}.${pat + 1}`;
+}
+
+/** The newest artifact directory under root (any model name), or undefined. */
+export function newestArtifactDir(root: string, name?: string): string | undefined {
+  if (!existsSync(root)) return undefined;
+  const names = name ? [name] : readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  let best: { dir: string; version: string } | undefined;
+  for (const n of names) {
+    const versions = listVersions(root, n);
+    const v = versions[versions.length - 1];
+    if (v && (!best || compareSemver(v, best.version) > 0)) best = { dir: join(root, n, v), version: v };
+  }
+  return best?.dir;
+}
+
+export interface SaveArtifactInput {
+  root: string;
+  metadata: ArtifactMetadata;
+  tokenizer: TokenizerFile;
+  members: readonly TextCnnWeights[];
+  /** Reports and card drafts stored beside the model (and covered by the manifest). */
+  extraFiles?: Record<string, string | Uint8Array>;
+}
+
+/**
+ * Writes `<root>/<name>/<version>/` atomically: files go to a temporary sibling folder
+ * that is renamed into place only once the manifest is written, so a crash never
+ * leaves a half-written artifact that looks complete. An existing version is never
+ * overwritten.
+ */
+export async function saveArtifact(input: SaveArtifactInput): Promise<string> {
+  const metadata = validateMetadata(input.metadata);
+  const target = resolve(input.root, metadata.name, metadata.version);
+  if (existsSync(target)) throw new ArtifactError('E_ARTIFACT_EXISTS', `${target} already exists: artifacts are immutable, choose another version`);
+  const layers = buildLayersModel(input.members);
+  const { modelJson, weightsBin } = await serializeLayersModel(layers);
+  layers.dispose();
+  const files: Record<string, string | Uint8Array> = {
+    ...(input.extraFiles ?? {}),
+    [MODEL_FILE]: modelJson,
+    [WEIGHTS_FILE]: weightsBin,
+    [TOKENIZER_FILE]: JSON.stringify(input.tokenizer),
+    [METADATA_FILE]: `${JSON.stringify(metadata, null, 2)}\n`,
+  };
+  const tmp = `${target}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
+    writeFileSync(join(tmp, MANIFEST_FILE), `${JSON.stringify(buildManifest(files), null, 2)}\n`);
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return target;
+}
+
+function parseJson(content: Buffer, path: string): unknown {
+  try {
+    return JSON.parse(content.toString('utf8'));
+  } catch (err) {
+    throw new ArtifactError('E_ARTIFACT_JSON', `${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+function validateTokenizerFile(doc: unknown, path: string): TokenizerFile {
+  const t = doc as Partial<TokenizerFile>;
+  const problems: string[] = [];
+  if (typeof t?.tokenizer !== 'string') problems.push('"tokenizer" must be a string');
+  if (!Number.isInteger(t?.max_tokens) || (t?.max_tokens as number) < 1) problems.push('"max_tokens" must be a positive integer');
+  problems.push(...validateVocabularyJSON(t?.vocabulary).map((p) => `vocabulary: ${p}`));
+  if (problems.length) throw new ValidationError(`${path} is not a valid tokenizer file`, problems);
+  return t as TokenizerFile;
+}
+
+/** Verifies the manifest, validates metadata, and loads the model. Refuses anything tampered. */
+export async function loadArtifact(dir: string): Promise<SentimentModel> {
+  const abs = resolve(dir);
+  const files = verifyArtifactFiles(abs, REQUIRED_FILES);
+  const get = (name: string): Buffer => files.get(name) as Buffer;
+  const metadata = validateMetadata(parseJson(get(METADATA_FILE), join(abs, METADATA_FILE)), join(abs, METADATA_FILE));
+  const tokenizer = validateTokenizerFile(parseJson(get(TOKENIZER_FILE), join(abs, TOKENIZER_FILE)), join(abs, TOKENIZER_FILE));
+  const vocabSize = tokenizer.vocabulary.tokens.length;
+  if (vocabSize !== metadata.preprocessing.vocabulary_size) {
+    throw new ArtifactError('E_ARTIFACT_SHAPE', `${abs}: tokenizer has ${vocabSize} tokens, metadata says ${metadata.preprocessing.vocabulary_size}`);
+  }
+  let members: TextCnnWeights[];
+  try {
+    const layers = await deserializeLayersModel({ modelJson: get(MODEL_FILE).toString('utf8'), weightsBin: new Uint8Array(get(WEIGHTS_FILE)) });
+    members = extractMembers(layers);
+    layers.dispose();
+  } catch (err) {
+    throw new ArtifactError('E_ARTIFACT_MODEL', `${abs}: cannot load the TF.js model (${err instanceof Error ? err.message : String(err)})`);
+  }
+  for (const m of members) {
+    if (m.config.vocabSize !== vocabSize) {
+      throw new ArtifactError('E_ARTIFACT_SHAPE', `${abs}: embedding has ${m.config.vocabSize} rows but the vocabulary has ${vocabSize} tokens`);
+    }
+  }
+  return new SentimentModel(metadata, tokenizer, members);
+}

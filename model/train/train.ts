@@ -1,0 +1,187 @@
+import { Worker } from 'node:worker_threads';
+import { initBackend } from '../nn/backend.js';
+import type { BackendName, BackendPreference } from '../nn/backend.js';
+import { pretrainedMatrix, PRETRAINED_DIM } from '../nn/pretrained.js';
+import type { TextCnnConfig } from '../nn/text-cnn.js';
+import type { TokenizerFile } from '../inference/sentiment-model.js';
+import { Vocabulary } from '../text/vocabulary.js';
+import { tokenize, TOKENIZER_VERSION } from '../text/tokenizer.js';
+import type { ModelSpec } from '../spec/spec.js';
+import type { Example } from '../types.js';
+import { createRng } from '../util/random.js';
+import { formatDuration, eta, silentProgress } from './progress.js';
+import type { ProgressSink } from './progress.js';
+import { trainMember } from './train-member.js';
+import type { EncodedSplit, MemberProgress, MemberResult, MemberTrainingOptions } from './train-member.js';
+
+export interface TrainInputs {
+  spec: ModelSpec;
+  train: readonly Example[];
+  dev?: readonly Example[];
+  cacheDir: string;
+  backend?: BackendPreference;
+  progress?: ProgressSink;
+}
+
+export interface TrainedModel {
+  tokenizer: TokenizerFile;
+  members: MemberResult[];
+  seeds: number[];
+  backend: BackendName;
+  seconds: number;
+  pretrainedCoverage: number | null;
+}
+
+export function encodeExamples(examples: readonly Example[], vocabulary: Vocabulary, maxTokens: number): EncodedSplit {
+  const sequences = examples.map((e) => {
+    const tokens = tokenize(e.text);
+    return vocabulary.encode(tokens, Math.min(tokens.length, maxTokens));
+  });
+  return { sequences, labels: Uint8Array.from(examples, (e) => e.label) };
+}
+
+/** Seeds of the ensemble members: spec seed, then fixed offsets (so member i is the same whatever the ensemble size). */
+export function memberSeeds(seed: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => (seed + i * 7919) >>> 0);
+}
+
+/** Workers run the compiled member-worker.js; under ts-jest (TypeScript sources) members train in-process. */
+function workerScript(): URL | undefined {
+  const url = new URL('./member-worker.js', import.meta.url);
+  return import.meta.url.endsWith('.js') ? url : undefined;
+}
+
+function runInWorker(script: URL, backend: BackendPreference, options: MemberTrainingOptions, train: EncodedSplit, dev: EncodedSplit | undefined, onProgress: (p: MemberProgress) => void): Promise<MemberResult> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(script, { workerData: { backend, options, train, dev } });
+    let settled = false;
+    worker.on('message', (msg: { type: string; progress?: MemberProgress; result?: MemberResult; message?: string }) => {
+      if (msg.type === 'progress' && msg.progress) onProgress(msg.progress);
+      else if (msg.type === 'done' && msg.result) {
+        settled = true;
+        resolvePromise(msg.result);
+        void worker.terminate();
+      } else if (msg.type === 'error') {
+        settled = true;
+        reject(new Error(`training worker failed: ${msg.message ?? 'unknown error'}`));
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (err) => {
+      if (!settled) reject(err);
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`training worker exited with code ${code} before finishing`));
+    });
+  });
+}
+
+/**
+ * Trains the spec's model: vocabulary, embedding initialisation, then `ensemble`
+ * seeded CNN members (in parallel worker threads when `training.parallel` > 1).
+ */
+export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
+  const { spec } = inputs;
+  const progress = inputs.progress ?? silentProgress;
+  const started = performance.now();
+  const backend = await initBackend(inputs.backend ?? 'auto');
+  const arch = spec.architecture;
+  const tr = spec.training;
+
+  const trainTokens = inputs.train.map((e) => tokenize(e.text));
+  let vocabulary = Vocabulary.build(trainTokens, { minCount: spec.preprocessing.minCount });
+  let tokens = vocabulary.toJSON().tokens;
+  const rng = createRng(tr.seed);
+  let base: Float32Array;
+  let baseDim: number;
+  let coverage: number | null = null;
+  if (arch.pretrained) {
+    const init = pretrainedMatrix(tokens, arch.extraPretrainedWords, rng, inputs.cacheDir, (m) => progress.line(m));
+    const json = vocabulary.toJSON();
+    // Words only the pretrained vectors know get rows too (count 0), so they are not <unk> when served.
+    vocabulary = Vocabulary.fromJSON({ ...json, tokens: [...json.tokens, ...init.extraWords], counts: [...json.counts, ...init.extraWords.map(() => 0)] });
+    tokens = vocabulary.toJSON().tokens;
+    base = init.matrix;
+    baseDim = PRETRAINED_DIM;
+    coverage = init.covered / (tokens.length - 1);
+    progress.line(`vocabulary: ${tokens.length} tokens (${init.extraWords.length} from the pretrained vectors only), ${(coverage * 100).toFixed(1)}% with a pretrained vector`);
+  } else {
+    baseDim = arch.embeddingDim;
+    base = new Float32Array(tokens.length * baseDim);
+    for (let i = baseDim; i < base.length; i++) base[i] = (rng.next() * 2 - 1) * 0.25;
+    progress.line(`vocabulary: ${tokens.length} tokens, random embeddings`);
+  }
+  const multichannel = arch.channels === 'multichannel';
+  const dim = multichannel ? 2 * baseDim : baseDim;
+  let embedding = base;
+  if (multichannel) {
+    embedding = new Float32Array(tokens.length * dim);
+    for (let r = 0; r < tokens.length; r++) {
+      const row = base.subarray(r * baseDim, (r + 1) * baseDim);
+      embedding.set(row, r * dim);
+      embedding.set(row, r * dim + baseDim);
+    }
+  }
+  const maxTokens = spec.preprocessing.maxTokens;
+  const train = encodeExamples(inputs.train, vocabulary, maxTokens);
+  const dev = inputs.dev && inputs.dev.length > 0 ? encodeExamples(inputs.dev, vocabulary, maxTokens) : undefined;
+
+  const config: TextCnnConfig = { vocabSize: tokens.length, dim, widths: arch.widths, filters: arch.filters, dropout: tr.dropout, staticColumns: multichannel ? baseDim : 0 };
+  const seeds = memberSeeds(tr.seed, arch.ensemble);
+  const batchesPerEpoch = Math.ceil(train.sequences.length / tr.batchSize);
+  const totalBatches = seeds.length * tr.epochs * batchesPerEpoch;
+  const done = new Array<number>(seeds.length).fill(0);
+  const status = new Array<string>(seeds.length).fill('waiting');
+  const onProgress = (mi: number) => (p: MemberProgress): void => {
+    const elapsed = (performance.now() - started) / 1000;
+    if (p.kind === 'batch') {
+      done[mi] = (p.epoch - 1) * batchesPerEpoch + p.batch;
+      status[mi] = `m${mi + 1} e${p.epoch}/${tr.epochs} ${Math.round((p.batch / p.batches) * 100)}% loss ${p.loss.toFixed(3)}`;
+      const sum = done.reduce((s, x) => s + x, 0);
+      progress.status(`[train] ${status.filter((s) => s !== 'waiting' && s !== 'done').join(' | ')} | ETA ${formatDuration(eta(sum, totalBatches, elapsed))}`);
+    } else {
+      done[mi] = p.epoch * batchesPerEpoch;
+      const sum = done.reduce((s, x) => s + x, 0);
+      progress.line(
+        `[train] member ${mi + 1}/${seeds.length} epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}` +
+          (p.devAccuracy !== null ? ` dev_acc ${p.devAccuracy.toFixed(4)}${p.best ? ' *' : ''}` : '') +
+          ` (${p.seconds.toFixed(1)}s) ETA ${formatDuration(eta(sum, totalBatches, elapsed))}`,
+      );
+    }
+  };
+  const optionsFor = (seed: number): MemberTrainingOptions => ({
+    config,
+    embedding,
+    seed,
+    epochs: tr.epochs,
+    batchSize: tr.batchSize,
+    learningRate: tr.learningRate,
+    embeddingLearningRate: tr.embeddingLearningRate,
+  });
+  const script = workerScript();
+  const parallel = Math.min(tr.parallel, seeds.length);
+  progress.line(
+    `[train] backend ${backend}; ${seeds.length} member(s) × ${tr.epochs} epoch(s) × ${batchesPerEpoch} batches; ${train.sequences.length} examples` +
+      (script && parallel > 1 ? `; ${parallel} worker threads` : ''),
+  );
+  const members: MemberResult[] = new Array(seeds.length);
+  if (script && parallel > 1) {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < seeds.length) {
+        const mi = next++;
+        members[mi] = await runInWorker(script, backend, optionsFor(seeds[mi] as number), train, dev, onProgress(mi));
+        status[mi] = 'done';
+      }
+    };
+    await Promise.all(Array.from({ length: parallel }, lane));
+  } else {
+    seeds.forEach((seed, mi) => {
+      members[mi] = trainMember(optionsFor(seed), train, dev, onProgress(mi));
+      status[mi] = 'done';
+    });
+  }
+  const tokenizer: TokenizerFile = { tokenizer: TOKENIZER_VERSION, max_tokens: maxTokens, vocabulary: vocabulary.toJSON() };
+  return { tokenizer, members, seeds, backend, seconds: (performance.now() - started) / 1000, pretrainedCoverage: coverage };
+}
