@@ -1,0 +1,105 @@
+import { loadExamples } from '../data/loaders.js';
+import { resolveDatasetRef } from '../data/resolve.js';
+import { cleanExamples, dedupeExamples, findLeakage, stratifiedSplit } from '../data/prepare.js';
+import type { CleaningReport, DedupeReport, LeakageReport } from '../data/prepare.js';
+import { augmentExamples } from '../data/augment.js';
+import { buildEdaReport, renderEdaMarkdown } from '../data/eda.js';
+import type { ModelSpec } from '../spec/spec.js';
+import type { ProgressSink } from '../train/progress.js';
+import type { Example } from '../types.js';
+
+export interface SourceRecord {
+  ref: string;
+  path: string;
+  sha256: string;
+  rows: number;
+  source: string;
+}
+
+export interface RawData {
+  train: Example[];
+  dev?: Example[];
+  test?: Example[];
+  sources: Record<string, SourceRecord>;
+}
+
+export interface PreparedData {
+  train: Example[];
+  dev: Example[];
+  test: Example[];
+  sources: Record<string, SourceRecord>;
+  cleaning: Record<string, CleaningReport>;
+  dedupe: DedupeReport | null;
+  leakage: { test: LeakageReport | null; dev: LeakageReport | null };
+  augmented: number;
+  eda: unknown;
+  edaMarkdown: string;
+  summary: string;
+}
+
+/** Resolves and loads the spec's dataset references (registry ref, path or URL). */
+export async function loadSpecData(spec: ModelSpec, progress: ProgressSink): Promise<RawData> {
+  const sources: Record<string, SourceRecord> = {};
+  const load = async (split: string, ref: string | undefined): Promise<Example[] | undefined> => {
+    if (!ref) return undefined;
+    const resolved = await resolveDatasetRef(ref);
+    const loaded = await loadExamples(resolved.path, { textColumn: spec.dataset.textColumn, labelColumn: spec.dataset.labelColumn });
+    sources[split] = { ref, path: resolved.path, sha256: loaded.sha256, rows: loaded.examples.length, source: resolved.source };
+    progress.line(`[data] ${split}: ${ref} → ${resolved.path} (${loaded.examples.length} rows, ${resolved.source}, sha256 ${loaded.sha256.slice(0, 12)}…)`);
+    return loaded.examples;
+  };
+  const train = (await load('train', spec.dataset.train)) as Example[];
+  const dev = await load('dev', spec.dataset.dev);
+  const test = await load('test', spec.dataset.test);
+  return { train, dev, test, sources };
+}
+
+/**
+ * Cleaning, de-duplication (train only: dev/test stay comparable with published
+ * numbers), splits when the spec gives none, the leakage check, optional augmentation
+ * and the EDA report. Pure: no I/O.
+ */
+export function prepareData(spec: ModelSpec, raw: RawData): PreparedData {
+  const seed = spec.training.seed;
+  const cleaning: Record<string, CleaningReport> = {};
+  const clean = (name: string, xs: Example[] | undefined): Example[] | undefined => {
+    if (!xs) return undefined;
+    const r = cleanExamples(xs);
+    cleaning[name] = r.report;
+    return r.examples;
+  };
+  let train = clean('train', raw.train) as Example[];
+  let dev = clean('dev', raw.dev);
+  let test = clean('test', raw.test);
+  let dedupe: DedupeReport | null = null;
+  if (spec.preprocessing.dedupe) {
+    const d = dedupeExamples(train);
+    train = d.examples;
+    dedupe = d.report;
+  }
+  if (!test) {
+    const s = stratifiedSplit(train, { train: 0.8, dev: dev ? 0 : 0.1, test: dev ? 0.2 : 0.1 }, seed);
+    train = s.train;
+    test = s.test;
+    dev = dev ?? s.dev;
+  } else if (!dev) {
+    const f = spec.dataset.devFraction;
+    const s = stratifiedSplit(train, { train: 1 - f, dev: f, test: 0 }, seed);
+    train = s.train;
+    dev = s.dev;
+  }
+  const leakage = { test: findLeakage(train, test), dev: dev.length ? findLeakage(train, dev) : null };
+  const cap = spec.training.maxTrainExamples;
+  if (cap !== undefined && train.length > cap) train = stratifiedSplit(train, { train: cap / train.length, dev: 0, test: 1 - cap / train.length }, seed).train;
+  let augmented = 0;
+  if (spec.preprocessing.augmentation.enabled) {
+    const before = train.length;
+    train = augmentExamples(train, { ratio: spec.preprocessing.augmentation.ratio, seed }).examples;
+    augmented = train.length - before;
+  }
+  const eda = buildEdaReport({ splits: { train, dev, test }, leakage: leakage.test ?? undefined, cleaning, dedupe: dedupe ?? undefined });
+  const summary =
+    `train ${train.length}${dedupe ? ` (${dedupe.duplicatesRemoved} duplicates removed)` : ''}${augmented ? ` incl. ${augmented} augmented` : ''}, ` +
+    `dev ${dev.length}, test ${test.length}; leakage: ${leakage.test.leakedExamples} test sentence(s) also in train (${(leakage.test.share * 100).toFixed(2)}%)`;
+  return { train, dev, test, sources: raw.sources, cleaning, dedupe, leakage, augmented, eda, edaMarkdown: renderEdaMarkdown(eda), summary };
+}
