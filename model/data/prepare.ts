@@ -34,7 +34,7 @@ export function countLabels(examples: readonly Example[]): LabelCounts {
 
 // Control characters other than whitespace, and invisible format characters that
 // make equal-looking texts compare unequal. ZWJ (U+200D) stays: it is part of emoji.
-const INVISIBLE_RE = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u00ad\u200b\u200c\u2060\ufeff]/g;
+const INVISIBLE_RE = /(?![\t\n\v\f\r])[\p{Cc}\u00ad\u200b\u200c\u2060\ufeff]/gu;
 const WHITESPACE_RE = /\s+/g;
 
 /** NFC, invisible characters removed, whitespace runs collapsed to one space, trimmed. */
@@ -253,20 +253,32 @@ export interface Fold {
 }
 
 /**
- * Split `n` items into parts proportional to `fractions` with the largest-remainder
- * method, so the parts always sum to `n` (naive rounding can over- or under-shoot).
+ * Splits each class into parts proportional to `fractions` with the largest-remainder
+ * method, so a class's parts always sum to its size (naive rounding over- or under-
+ * shoots). The remainder goes to the parts furthest below their target *so far*, which
+ * keeps each part's total within one of its target as well (with 5 + 5 examples and
+ * 0.8/0.1/0.1, dev gets the first class's spare example and test the second's).
  */
-function allocate(n: number, fractions: readonly number[]): number[] {
-  const exact = fractions.map((f) => n * f);
-  const counts = exact.map(Math.floor);
-  let remainder = n - counts.reduce((a, b) => a + b, 0);
-  const order = exact.map((x, i) => ({ i, frac: x - Math.floor(x) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
-  for (const { i } of order) {
-    if (remainder <= 0) break;
-    counts[i] = (counts[i] as number) + 1;
-    remainder--;
-  }
-  return counts;
+function createAllocator(fractions: readonly number[]): (n: number) => number[] {
+  const target = fractions.map(() => 0);
+  const given = fractions.map(() => 0);
+  return (n) => {
+    const counts = fractions.map((f, i) => {
+      target[i] = (target[i] as number) + n * f;
+      return Math.floor(n * f);
+    });
+    let remainder = n - counts.reduce((a, b) => a + b, 0);
+    const order = counts
+      .map((c, i) => ({ i, deficit: (target[i] as number) - (given[i] as number) - c }))
+      .sort((a, b) => b.deficit - a.deficit || a.i - b.i);
+    for (const { i } of order) {
+      if (remainder <= 0) break;
+      counts[i] = (counts[i] as number) + 1;
+      remainder--;
+    }
+    counts.forEach((c, i) => (given[i] = (given[i] as number) + c));
+    return counts;
+  };
 }
 
 /** Indices of each label, shuffled; labels in ascending order so the draw sequence is fixed. */
@@ -303,8 +315,9 @@ export function stratifiedSplit(examples: readonly Example[], fractions: SplitFr
   if (errors.length) throw new ValidationError('invalid split options', errors);
 
   const assigned: [number[], number[], number[]] = [[], [], []];
+  const allocate = createAllocator(parts);
   for (const idx of shuffledByLabel(examples, seed)) {
-    const sizes = allocate(idx.length, parts);
+    const sizes = allocate(idx.length);
     let start = 0;
     sizes.forEach((size, part) => {
       assigned[part as 0 | 1 | 2].push(...idx.slice(start, start + size));

@@ -56,7 +56,8 @@ const MARK_TOKENS: Readonly<Record<string, string>> = {
   [USER_MARK]: USER_TOKEN,
 };
 
-const NON_ASCII_RE = /[^\x00-\x7f]/;
+// Without the u flag this also matches the surrogate halves of astral characters.
+const NON_ASCII_RE = /[\u0080-\uffff]/;
 
 const CHAR_MAP: Readonly<Record<string, string>> = {
   '\u2018': "'", // ‘
@@ -135,7 +136,9 @@ function markAtSigns(s: string): string {
   let at = s.indexOf('@');
   while (at !== -1) {
     let start = at;
-    while (start > copied && isEmailLocalChar(s.charCodeAt(start - 1), s[start - 1] as string)) start--;
+    // 64 is the longest valid local part; the bound keeps "aaaa…@@@@" linear.
+    const floor = Math.max(copied, at - 64);
+    while (start > floor && isEmailLocalChar(s.charCodeAt(start - 1), s[start - 1] as string)) start--;
     let matchEnd = -1;
     let mark = '';
     EMAIL_DOMAIN_RE.lastIndex = at;
