@@ -7,7 +7,7 @@ export const SPEC_SCHEMA = {
   $id: 'https://gitops-ml.dev/schemas/model-spec.json',
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'task', 'dataset', 'architecture', 'training', 'targets'],
+  required: ['name', 'task', 'dataset', 'architecture'],
   properties: {
     $schema: { type: 'string' },
     name: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'slug: lower-case letters, digits and dashes' },
@@ -19,7 +19,7 @@ export const SPEC_SCHEMA = {
     dataset: {
       type: 'object',
       additionalProperties: false,
-      required: ['train', 'test'],
+      required: ['train'],
       properties: {
         train: { type: 'string', minLength: 1, description: 'registry ref (sst2:train), a path, or an https URL' },
         dev: { type: 'string', minLength: 1 },
@@ -66,6 +66,7 @@ export const SPEC_SCHEMA = {
     training: {
       type: 'object',
       additionalProperties: false,
+      default: {},
       properties: {
         epochs: { type: 'integer', minimum: 1, maximum: 100, default: 4 },
         batchSize: { type: 'integer', minimum: 1, maximum: 4096, default: 64 },
@@ -104,6 +105,7 @@ export const SPEC_SCHEMA = {
     targets: {
       type: 'object',
       additionalProperties: false,
+      default: {},
       properties: {
         accuracy: { type: 'number', minimum: 0, maximum: 1 },
         f1_macro: { type: 'number', minimum: 0, maximum: 1 },
