@@ -22,10 +22,15 @@ export interface EdaInput {
   tokenize?: (text: string) => string[];
   /** The model's vocabulary (after minCount/maxSize); coverage is measured against it. */
   vocabulary?: Vocabulary;
-  cleaning?: Readonly<Record<string, CleaningReport>>;
-  dedupe?: Readonly<Record<string, DedupeReport>>;
-  /** Keyed by a label for the pair, e.g. "train → test". */
-  leakage?: Readonly<Record<string, LeakageReport>>;
+  /** Per split, or one report, which is taken to be the train split's. */
+  cleaning?: CleaningReport | Readonly<Record<string, CleaningReport>>;
+  /** Per split, or one report, which is taken to be the train split's. */
+  dedupe?: DedupeReport | Readonly<Record<string, DedupeReport>>;
+  /**
+   * Keyed by a label for the pair, e.g. "train → dev", or one report, which is taken to
+   * compare the train split with "test".
+   */
+  leakage?: LeakageReport | Readonly<Record<string, LeakageReport>>;
   lengthBins?: readonly number[];
 }
 
@@ -155,6 +160,16 @@ function checkBins(bins: readonly number[]): void {
   if (errors.length) throw new ValidationError('invalid EDA options', errors);
 }
 
+/** A single report becomes a one-entry record under `key`; a record is copied. */
+function keyed<T extends object>(
+  value: T | Readonly<Record<string, T>> | undefined,
+  isSingle: (x: object) => x is T,
+  key: string,
+): Record<string, T> | undefined {
+  if (value === undefined) return undefined;
+  return isSingle(value) ? { [key]: value } : { ...(value as Readonly<Record<string, T>>) };
+}
+
 export function buildEdaReport(input: EdaInput): EdaReport {
   const tokenize = input.tokenize ?? defaultTokenize;
   const trainSplit = input.trainSplit ?? 'train';
@@ -248,14 +263,17 @@ export function buildEdaReport(input: EdaInput): EdaReport {
     },
     coverage,
   };
-  if (input.cleaning) {
+  const cleaning = keyed(input.cleaning, (x): x is CleaningReport => Array.isArray((x as Partial<CleaningReport>).droppedExamples), trainSplit);
+  const dedupe = keyed(input.dedupe, (x): x is DedupeReport => typeof (x as Partial<DedupeReport>).policy === 'string', trainSplit);
+  const leakage = keyed(input.leakage, (x): x is LeakageReport => typeof (x as Partial<LeakageReport>).testCount === 'number', `${trainSplit} → test`);
+  if (cleaning) {
     report.cleaning = Object.fromEntries(
-      Object.entries(input.cleaning).map(([k, c]) => [k, { input: c.input, kept: c.kept, changed: c.changed, dropped: c.dropped }]),
+      Object.entries(cleaning).map(([k, c]) => [k, { input: c.input, kept: c.kept, changed: c.changed, dropped: c.dropped }]),
     );
   }
-  if (input.dedupe) {
+  if (dedupe) {
     report.dedupe = Object.fromEntries(
-      Object.entries(input.dedupe).map(([k, d]) => [
+      Object.entries(dedupe).map(([k, d]) => [
         k,
         {
           policy: d.policy,
@@ -268,7 +286,7 @@ export function buildEdaReport(input: EdaInput): EdaReport {
       ]),
     );
   }
-  if (input.leakage) report.leakage = { ...input.leakage };
+  if (leakage) report.leakage = leakage;
   return report;
 }
 

@@ -84,6 +84,19 @@ describe('buildEdaReport', () => {
     expect(r.leakage?.['train → test']?.leakedExamples).toBe(0);
   });
 
+  it('accepts single cleaning, dedupe and leakage reports as the train split\'s', () => {
+    const r = buildEdaReport({
+      splits: { train, test },
+      cleaning: cleanExamples(train).report,
+      dedupe: dedupeExamples(train).report,
+      leakage: findLeakage(train, [ex('a bad film', 0)]),
+    });
+    expect(Object.keys(r.cleaning ?? {})).toEqual(['train']);
+    expect(r.dedupe?.train?.duplicatesRemoved).toBe(1);
+    expect(Object.keys(r.leakage ?? {})).toEqual(['train → test']);
+    expect(r.leakage?.['train → test']?.leakedExamples).toBe(1);
+  });
+
   it('is deterministic and handles empty splits', () => {
     expect(JSON.stringify(buildEdaReport({ splits: { train, test } }))).toBe(JSON.stringify(buildEdaReport({ splits: { train, test } })));
     const r = buildEdaReport({ splits: { train, dev: [] } });
