@@ -73,6 +73,8 @@ export const SPEC_SCHEMA = {
         learningRate: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.001 },
         embeddingLearningRate: { type: 'number', minimum: 0, maximum: 1, default: 0.001 },
         dropout: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.5 },
+        wordDropout: { type: 'number', minimum: 0, maximum: 0.5, default: 0.1, description: 'share of training tokens replaced by <unk>' },
+        learningRateDecay: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'multiplier applied to the learning rates after each epoch' },
         seed: { type: 'integer', minimum: 0, maximum: 4294967295, default: 42 },
         maxTrainExamples: { type: 'integer', minimum: 1, description: 'train on a seeded subset (tests, smoke runs)' },
         parallel: { type: 'integer', minimum: 0, maximum: 16, default: 2, description: 'worker threads for ensemble members; 0 = in-process' },

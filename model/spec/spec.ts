@@ -29,6 +29,8 @@ export interface ModelSpec {
     learningRate: number;
     embeddingLearningRate: number;
     dropout: number;
+    wordDropout: number;
+    learningRateDecay: number;
     seed: number;
     maxTrainExamples?: number;
     parallel: number;

@@ -4,7 +4,7 @@ import type { BackendName, BackendPreference } from '../nn/backend.js';
 import { pretrainedMatrix, PRETRAINED_DIM } from '../nn/pretrained.js';
 import type { TextCnnConfig } from '../nn/text-cnn.js';
 import type { TokenizerFile } from '../inference/sentiment-model.js';
-import { Vocabulary } from '../text/vocabulary.js';
+import { UNK_ID, Vocabulary } from '../text/vocabulary.js';
 import { tokenize, TOKENIZER_VERSION } from '../text/tokenizer.js';
 import type { ModelSpec } from '../spec/spec.js';
 import type { Example } from '../types.js';
@@ -112,6 +112,8 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
     for (let i = baseDim; i < base.length; i++) base[i] = (rng.next() * 2 - 1) * 0.25;
     progress.line(`vocabulary: ${tokens.length} tokens, random embeddings`);
   }
+  // <unk> starts at zero (a random row would push unseen words in a random direction) and learns from word dropout.
+  base.fill(0, UNK_ID * baseDim, (UNK_ID + 1) * baseDim);
   const multichannel = arch.channels === 'multichannel';
   const dim = multichannel ? 2 * baseDim : baseDim;
   let embedding = base;
@@ -158,6 +160,8 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
     batchSize: tr.batchSize,
     learningRate: tr.learningRate,
     embeddingLearningRate: tr.embeddingLearningRate,
+    wordDropout: tr.wordDropout,
+    learningRateDecay: tr.learningRateDecay,
   });
   const script = workerScript();
   const parallel = Math.min(tr.parallel, seeds.length);

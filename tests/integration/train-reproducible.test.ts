@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadExamples } from '../../model/data/loaders.js';
+import { parseSpec } from '../../model/spec/spec.js';
+import type { ModelSpec } from '../../model/spec/spec.js';
+import { trainModel } from '../../model/train/train.js';
+import type { TrainedModel } from '../../model/train/train.js';
+import type { Example } from '../../model/types.js';
+import { datasetsDir } from '../helpers/datasets.js';
+
+function weightsHash(t: TrainedModel): string {
+  const h = createHash('sha256');
+  for (const m of t.members) {
+    for (const a of [m.weights.embedding, m.weights.projection, m.weights.convBias, m.weights.outKernel]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    h.update(String(m.weights.outBias));
+  }
+  return h.digest('hex');
+}
+
+let train: Example[];
+let dev: Example[];
+const cacheDir = mkdtempSync(join(tmpdir(), 'cache-'));
+
+function spec(overrides: Record<string, unknown> = {}): ModelSpec {
+  return parseSpec({
+    name: 'tiny',
+    task: 'binary-text-classification',
+    dataset: { train: 'sst2:train_sentences' },
+    architecture: { type: 'text-cnn', widths: [1, 2], filters: 8, pretrained: null, embeddingDim: 12, channels: 'non-static', ensemble: 2 },
+    training: { epochs: 2, batchSize: 32, seed: 7, parallel: 0, ...overrides },
+  });
+}
+
+beforeAll(async () => {
+  const all = (await loadExamples(join(datasetsDir(), 'sst2/train_sentences.tsv'))).examples;
+  train = all.slice(0, 400);
+  dev = all.slice(400, 500);
+});
+
+describe('seeded training', () => {
+  it('the same spec and data give the same weights; another seed gives others', async () => {
+    const a = await trainModel({ spec: spec(), train, dev, cacheDir, backend: 'wasm' });
+    const b = await trainModel({ spec: spec(), train, dev, cacheDir, backend: 'wasm' });
+    const c = await trainModel({ spec: spec({ seed: 8 }), train, dev, cacheDir, backend: 'wasm' });
+    expect(weightsHash(a)).toBe(weightsHash(b));
+    expect(weightsHash(c)).not.toBe(weightsHash(a));
+    expect(a.members).toHaveLength(2);
+    expect(a.seeds[0]).not.toBe(a.seeds[1]);
+    // History records loss and dev accuracy per epoch, and the loss goes down.
+    const h = a.members[0]?.history ?? [];
+    expect(h).toHaveLength(2);
+    expect(h[1]?.loss).toBeLessThan(h[0]?.loss as number);
+    expect(h[0]?.devAccuracy).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports progress with epoch, loss, dev accuracy and an ETA', async () => {
+    const lines: string[] = [];
+    await trainModel({ spec: spec({ epochs: 1 }), train, dev, cacheDir, backend: 'wasm', progress: { status: () => undefined, line: (l) => lines.push(l) } });
+    const epochLines = lines.filter((l) => /member \d\/2 epoch 1\/1 loss \d\.\d{4} dev_acc \d\.\d{4}.* ETA /.test(l));
+    expect(epochLines).toHaveLength(2);
+  });
+});
