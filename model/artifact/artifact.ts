@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ArtifactError, ValidationError } from '../errors.js';
-import { deserializeLayersModel, extractMembers, serializeLayersModel, buildLayersModel, WEIGHTS_FILE } from '../nn/layers-export.js';
-import type { TextCnnWeights } from '../nn/text-cnn.js';
+import { deserializeLayersModel, extractEnsemble, serializeLayersModel, buildLayersModel, WEIGHTS_FILE } from '../nn/layers-export.js';
+import type { EnsembleWeights } from '../nn/layers-export.js';
 import { SentimentModel } from '../inference/sentiment-model.js';
 import type { TokenizerFile } from '../inference/sentiment-model.js';
 import { validateVocabularyJSON } from '../text/vocabulary.js';
@@ -60,7 +60,7 @@ export interface SaveArtifactInput {
   root: string;
   metadata: ArtifactMetadata;
   tokenizer: TokenizerFile;
-  members: readonly TextCnnWeights[];
+  ensemble: EnsembleWeights;
   /** Reports and card drafts stored beside the model (and covered by the manifest). */
   extraFiles?: Record<string, string | Uint8Array>;
 }
@@ -75,7 +75,7 @@ export async function saveArtifact(input: SaveArtifactInput): Promise<string> {
   const metadata = validateMetadata(input.metadata);
   const target = resolve(input.root, metadata.name, metadata.version);
   if (existsSync(target)) throw new ArtifactError('E_ARTIFACT_EXISTS', `${target} already exists: artifacts are immutable, choose another version`);
-  const layers = buildLayersModel(input.members);
+  const layers = buildLayersModel(input.ensemble);
   const { modelJson, weightsBin } = await serializeLayersModel(layers);
   layers.dispose();
   const files: Record<string, string | Uint8Array> = {
@@ -128,18 +128,21 @@ export async function loadArtifact(dir: string): Promise<SentimentModel> {
   if (vocabSize !== metadata.preprocessing.vocabulary_size) {
     throw new ArtifactError('E_ARTIFACT_SHAPE', `${abs}: tokenizer has ${vocabSize} tokens, metadata says ${metadata.preprocessing.vocabulary_size}`);
   }
-  let members: TextCnnWeights[];
+  let ensemble: EnsembleWeights;
   try {
     const layers = await deserializeLayersModel({ modelJson: get(MODEL_FILE).toString('utf8'), weightsBin: new Uint8Array(get(WEIGHTS_FILE)) });
-    members = extractMembers(layers);
+    ensemble = extractEnsemble(layers);
     layers.dispose();
   } catch (err) {
     throw new ArtifactError('E_ARTIFACT_MODEL', `${abs}: cannot load the TF.js model (${err instanceof Error ? err.message : String(err)})`);
   }
-  for (const m of members) {
+  for (const m of ensemble.cnn) {
     if (m.config.vocabSize !== vocabSize) {
       throw new ArtifactError('E_ARTIFACT_SHAPE', `${abs}: embedding has ${m.config.vocabSize} rows but the vocabulary has ${vocabSize} tokens`);
     }
   }
-  return new SentimentModel(metadata, tokenizer, members);
+  if (ensemble.linear && ensemble.linear.weights.length !== (tokenizer.ngrams?.ngrams.length ?? -1)) {
+    throw new ArtifactError('E_ARTIFACT_SHAPE', `${abs}: the n-gram member has ${ensemble.linear.weights.length} weights but tokenizer.json lists ${tokenizer.ngrams?.ngrams.length ?? 'no'} n-grams`);
+  }
+  return new SentimentModel(metadata, tokenizer, ensemble);
 }

@@ -1,8 +1,11 @@
 import { tokenize, TOKENIZER_VERSION } from '../text/tokenizer.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import type { VocabularyJSON } from '../text/vocabulary.js';
+import type { EnsembleWeights } from '../nn/layers-export.js';
+import { NgramFeaturizer } from '../nn/ngram-features.js';
+import type { NgramVocabularyJSON } from '../nn/ngram-features.js';
+import { scoreNgramLinear } from '../nn/ngram-linear.js';
 import { CnnPredictor } from '../nn/predictor.js';
-import type { TextCnnWeights } from '../nn/text-cnn.js';
 import type { ArtifactMetadata } from '../artifact/metadata.js';
 
 export interface Prediction {
@@ -16,6 +19,8 @@ export interface TokenizerFile {
   tokenizer: string;
   max_tokens: number;
   vocabulary: VocabularyJSON;
+  /** Features of the n-gram linear member, when the model has one. */
+  ngrams?: NgramVocabularyJSON;
 }
 
 /**
@@ -26,19 +31,27 @@ export interface TokenizerFile {
 export class SentimentModel {
   readonly vocabulary: Vocabulary;
   private readonly predictor: CnnPredictor;
+  private readonly featurizer?: NgramFeaturizer;
 
   constructor(
     readonly metadata: ArtifactMetadata,
     readonly tokenizerFile: TokenizerFile,
-    members: readonly TextCnnWeights[],
+    readonly ensemble: EnsembleWeights,
   ) {
     if (tokenizerFile.tokenizer !== TOKENIZER_VERSION) {
       throw new Error(`artifact was built with tokenizer "${tokenizerFile.tokenizer}", this code has "${TOKENIZER_VERSION}": retrain or use a matching release`);
     }
     this.vocabulary = Vocabulary.fromJSON(tokenizerFile.vocabulary);
-    this.predictor = new CnnPredictor(members);
+    this.predictor = new CnnPredictor(ensemble.cnn);
     if (this.predictor.vocabSize !== this.vocabulary.size) {
       throw new Error(`vocabulary has ${this.vocabulary.size} tokens but the embedding has ${this.predictor.vocabSize} rows`);
+    }
+    if (ensemble.linear) {
+      if (!tokenizerFile.ngrams) throw new Error('the model has an n-gram member but the tokenizer file has no "ngrams" section');
+      this.featurizer = new NgramFeaturizer(tokenizerFile.ngrams);
+      if (this.featurizer.size !== ensemble.linear.weights.length) {
+        throw new Error(`n-gram member has ${ensemble.linear.weights.length} weights but the tokenizer file lists ${this.featurizer.size} n-grams`);
+      }
     }
   }
 
@@ -50,14 +63,24 @@ export class SentimentModel {
     return this.metadata.version;
   }
 
-  /** Token ids of a raw text, truncated to the model's max_tokens. */
-  encode(text: string): Int32Array {
+  /** Tokens of a raw text, truncated to the model's max_tokens. */
+  tokens(text: string): string[] {
     const tokens = tokenize(text);
-    return this.vocabulary.encode(tokens, Math.min(tokens.length, this.tokenizerFile.max_tokens));
+    return tokens.length > this.tokenizerFile.max_tokens ? tokens.slice(0, this.tokenizerFile.max_tokens) : tokens;
   }
 
+  /** Token ids of a raw text, truncated to the model's max_tokens. */
+  encode(text: string): Int32Array {
+    return this.vocabulary.encode(this.tokens(text));
+  }
+
+  /** P(positive) of a raw text. */
   score(text: string): number {
-    return this.predictor.predict(this.encode(text));
+    const tokens = this.tokens(text);
+    const cnn = this.predictor.predict(this.vocabulary.encode(tokens));
+    const { linear, linearShare } = this.ensemble;
+    if (!linear || !this.featurizer) return cnn;
+    return (1 - linearShare) * cnn + linearShare * scoreNgramLinear(linear, this.featurizer.featurize(tokens));
   }
 
   predict(text: string): Prediction {

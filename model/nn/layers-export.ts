@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
+import type { NgramLinearWeights } from './ngram-linear.js';
 import type { TextCnnWeights } from './text-cnn.js';
+
+/** Every trained part of a model: CNN members, the optional n-gram linear member, and how they are mixed. */
+export interface EnsembleWeights {
+  cnn: TextCnnWeights[];
+  linear?: NgramLinearWeights;
+  /** Share of the final probability that comes from the linear member (0 without one). */
+  linearShare: number;
+}
 
 /**
  * Rebuilds trained CNN members as one standard Keras-style tf.LayersModel:
@@ -11,8 +20,9 @@ import type { TextCnnWeights } from './text-cnn.js';
  * The projection block (w, k) of the training graph is tap k of a Conv1D kernel
  * [w, dim, filters], so the weights copy over without change of meaning.
  */
-export function buildLayersModel(members: readonly TextCnnWeights[]): tf.LayersModel {
-  if (members.length === 0) throw new Error('buildLayersModel needs at least one member');
+export function buildLayersModel(ensemble: EnsembleWeights): tf.LayersModel {
+  const members = ensemble.cnn;
+  if (members.length === 0) throw new Error('buildLayersModel needs at least one CNN member');
   const input = tf.input({ shape: [null], dtype: 'int32', name: 'token_ids' });
   const outputs: tf.SymbolicTensor[] = [];
   members.forEach((m, mi) => {
@@ -51,8 +61,24 @@ export function buildLayersModel(members: readonly TextCnnWeights[]): tf.LayersM
     });
     outputs.push(dense.apply(features) as tf.SymbolicTensor);
   });
-  const output = outputs.length > 1 ? (tf.layers.average({ name: 'ensemble_mean' }).apply(outputs) as tf.SymbolicTensor) : (outputs[0] as tf.SymbolicTensor);
-  return tf.model({ inputs: input, outputs: output, name: 'text_cnn' });
+  const cnnMean = outputs.length > 1 ? (tf.layers.average({ name: 'ensemble_mean' }).apply(outputs) as tf.SymbolicTensor) : (outputs[0] as tf.SymbolicTensor);
+  if (!ensemble.linear) return tf.model({ inputs: input, outputs: cnnMean, name: 'text_cnn' });
+
+  // Linear member: Σ w[id]·tfidf over the text's n-grams, as an Embedding(·, 1) dotted with the values.
+  const lin = ensemble.linear;
+  const ngramIds = tf.input({ shape: [null], dtype: 'int32', name: 'ngram_ids' });
+  const ngramValues = tf.input({ shape: [null], name: 'ngram_values' });
+  const table = new Float32Array(lin.weights.length + 1);
+  table.set(lin.weights, 1); // row 0 = padding
+  const w = tf.layers.embedding({ inputDim: table.length, outputDim: 1, name: 'lin_weights', weights: [tf.tensor2d(table, [table.length, 1])] }).apply(ngramIds) as tf.SymbolicTensor;
+  const v = tf.layers.reshape({ targetShape: [-1, 1], name: 'lin_values' }).apply(ngramValues) as tf.SymbolicTensor;
+  const dot = tf.layers.dot({ axes: 1, name: 'lin_dot' }).apply([w, v]) as tf.SymbolicTensor;
+  const z = tf.layers.reshape({ targetShape: [1], name: 'lin_logit' }).apply(dot) as tf.SymbolicTensor;
+  const linScore = tf.layers.dense({ units: 1, activation: 'sigmoid', name: 'lin_score', weights: [tf.tensor2d([[1]]), tf.tensor1d([lin.bias])] }).apply(z) as tf.SymbolicTensor;
+  const both = tf.layers.concatenate({ name: 'ensemble_inputs' }).apply([cnnMean, linScore]) as tf.SymbolicTensor;
+  const s = ensemble.linearShare;
+  const mixed = tf.layers.dense({ units: 1, useBias: false, name: 'ensemble_weights', weights: [tf.tensor2d([[1 - s], [s]])] }).apply(both) as tf.SymbolicTensor;
+  return tf.model({ inputs: [input, ngramIds, ngramValues], outputs: mixed, name: 'text_cnn_ngram_ensemble' });
 }
 
 /** The two files of TF.js's "layers-model" format (what tfjs-node's file:// handler writes). */
@@ -92,8 +118,18 @@ export async function deserializeLayersModel(files: LayersModelFiles): Promise<t
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: buf }));
 }
 
-/** Reads the CNN weights back out of a layers model built by buildLayersModel. */
-export function extractMembers(model: tf.LayersModel): TextCnnWeights[] {
+/** Reads every member back out of a layers model built by buildLayersModel. */
+export function extractEnsemble(model: tf.LayersModel): EnsembleWeights {
+  const cnn = extractCnnMembers(model);
+  const linLayer = model.layers.find((l) => l.name === 'lin_weights');
+  if (!linLayer) return { cnn, linearShare: 0 };
+  const table = (linLayer.getWeights()[0] as tf.Tensor).dataSync() as Float32Array;
+  const bias = (model.getLayer('lin_score').getWeights()[1] as tf.Tensor).dataSync()[0] as number;
+  const mix = (model.getLayer('ensemble_weights').getWeights()[0] as tf.Tensor).dataSync();
+  return { cnn, linear: { weights: table.slice(1), bias }, linearShare: mix[1] as number };
+}
+
+function extractCnnMembers(model: tf.LayersModel): TextCnnWeights[] {
   const members: TextCnnWeights[] = [];
   for (let mi = 0; ; mi++) {
     const embLayer = model.layers.find((l) => l.name === `m${mi}_embedding`);

@@ -102,7 +102,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     input_schema: PREDICTION_INPUT_SCHEMA,
     output_schema: PREDICTION_OUTPUT_SCHEMA,
   };
-  const model = new SentimentModel(metadata, trained.tokenizer, trained.members.map((m) => m.weights));
+  const model = new SentimentModel(metadata, trained.tokenizer, trained.ensemble);
   const metrics: PipelineResult['metrics'] = {};
   const evalSplit = (name: 'dev' | 'test', examples: readonly Example[] | undefined): Float64Array | undefined => {
     if (!examples || examples.length === 0) return undefined;
@@ -126,7 +126,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   if (search) extraFiles['search.json'] = `${JSON.stringify({ ...search, bestSpec: undefined }, null, 2)}\n`;
   if (crossValidation) extraFiles['cross-validation.json'] = `${JSON.stringify(crossValidation, null, 2)}\n`;
   mkdirSync(opts.outDir, { recursive: true });
-  const artifactDir = await saveArtifact({ root: opts.outDir, metadata, tokenizer: trained.tokenizer, members: trained.members.map((m) => m.weights), extraFiles });
+  const artifactDir = await saveArtifact({ root: opts.outDir, metadata, tokenizer: trained.tokenizer, ensemble: trained.ensemble, extraFiles });
 
   const lines = [
     `model ${spec.name} ${version}${spec.preset ? ` (preset "${spec.preset}")` : ''} → ${resolve(artifactDir)}`,

@@ -61,6 +61,21 @@ export const SPEC_SCHEMA = {
         embeddingDim: { type: 'integer', minimum: 8, maximum: 512, default: 100, description: 'only used without pretrained vectors' },
         extraPretrainedWords: { type: 'integer', minimum: 0, maximum: 200000, default: 20000 },
         ensemble: { type: 'integer', minimum: 1, maximum: 16, default: 1 },
+        ngramMember: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'a TF-IDF n-gram logistic-regression member averaged with the CNNs',
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            maxN: { type: 'integer', minimum: 1, maximum: 3, default: 2 },
+            minCount: { type: 'integer', minimum: 1, default: 2 },
+            epochs: { type: 'integer', minimum: 1, maximum: 100, default: 6 },
+            batchSize: { type: 'integer', minimum: 1, maximum: 4096, default: 32 },
+            learningRate: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.05 },
+            share: { type: 'number', minimum: 0, maximum: 1, default: 0.4, description: 'weight of this member in the final probability' },
+          },
+        },
       },
     },
     training: {

@@ -22,6 +22,7 @@ export interface ModelSpec {
     embeddingDim: number;
     extraPretrainedWords: number;
     ensemble: number;
+    ngramMember: { enabled: boolean; maxN: number; minCount: number; epochs: number; batchSize: number; learningRate: number; share: number };
   };
   training: {
     epochs: number;

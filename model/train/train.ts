@@ -1,6 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import { initBackend } from '../nn/backend.js';
 import type { BackendName, BackendPreference } from '../nn/backend.js';
+import type { EnsembleWeights } from '../nn/layers-export.js';
+import { buildNgramVocabulary, NgramFeaturizer } from '../nn/ngram-features.js';
+import type { NgramVocabularyJSON } from '../nn/ngram-features.js';
+import { trainNgramLinear } from '../nn/ngram-linear.js';
+import type { NgramLinearWeights } from '../nn/ngram-linear.js';
 import { pretrainedMatrix, PRETRAINED_DIM } from '../nn/pretrained.js';
 import type { TextCnnConfig } from '../nn/text-cnn.js';
 import type { TokenizerFile } from '../inference/sentiment-model.js';
@@ -25,6 +30,9 @@ export interface TrainInputs {
 
 export interface TrainedModel {
   tokenizer: TokenizerFile;
+  /** What gets saved and served. */
+  ensemble: EnsembleWeights;
+  /** Training record of each CNN member (history, best epoch). */
   members: MemberResult[];
   seeds: number[];
   backend: BackendName;
@@ -186,6 +194,31 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
       status[mi] = 'done';
     });
   }
-  const tokenizer: TokenizerFile = { tokenizer: TOKENIZER_VERSION, max_tokens: maxTokens, vocabulary: vocabulary.toJSON() };
-  return { tokenizer, members, seeds, backend, seconds: (performance.now() - started) / 1000, pretrainedCoverage: coverage };
+  let linear: { vocab: NgramVocabularyJSON; weights: NgramLinearWeights } | undefined;
+  const ng = arch.ngramMember;
+  if (ng.enabled) {
+    const truncated = (ts: string[]): string[] => (ts.length > maxTokens ? ts.slice(0, maxTokens) : ts);
+    const vocab = buildNgramVocabulary(trainTokens.map(truncated), ng.maxN, ng.minCount);
+    const featurizer = new NgramFeaturizer(vocab);
+    const rows = (xs: readonly Example[], toks?: string[][]): { rows: ReturnType<NgramFeaturizer['featurize']>[]; labels: Uint8Array } => ({
+      rows: xs.map((e, i) => featurizer.featurize(truncated(toks?.[i] ?? tokenize(e.text)))),
+      labels: Uint8Array.from(xs, (e) => e.label),
+    });
+    progress.line(`[train] n-gram member: ${featurizer.size} features (1–${ng.maxN}-grams seen in >= ${ng.minCount} texts)`);
+    const weights = trainNgramLinear(
+      { features: featurizer.size, epochs: ng.epochs, batchSize: ng.batchSize, learningRate: ng.learningRate, seed: tr.seed },
+      rows(inputs.train, trainTokens),
+      inputs.dev && inputs.dev.length ? rows(inputs.dev) : undefined,
+      (p) =>
+        progress.line(
+          `[train] n-gram member epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}` +
+            (p.devAccuracy !== null ? ` dev_acc ${p.devAccuracy.toFixed(4)}${p.best ? ' *' : ''}` : '') +
+            ` (${p.seconds.toFixed(1)}s)`,
+        ),
+    );
+    linear = { vocab, weights };
+  }
+  const tokenizer: TokenizerFile = { tokenizer: TOKENIZER_VERSION, max_tokens: maxTokens, vocabulary: vocabulary.toJSON(), ...(linear ? { ngrams: linear.vocab } : {}) };
+  const ensemble: EnsembleWeights = { cnn: members.map((m) => m.weights), ...(linear ? { linear: linear.weights } : {}), linearShare: linear ? ng.share : 0 };
+  return { tokenizer, ensemble, members, seeds, backend, seconds: (performance.now() - started) / 1000, pretrainedCoverage: coverage };
 }

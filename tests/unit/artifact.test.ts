@@ -55,7 +55,7 @@ function fixture(version = '0.1.0'): SaveArtifactInput & { root: string } {
     root: mkdtempSync(join(tmpdir(), 'artifacts-')),
     metadata,
     tokenizer: { tokenizer: TOKENIZER_VERSION, max_tokens: 20, vocabulary: vocabulary.toJSON() },
-    members: [member],
+    ensemble: { cnn: [member], linearShare: 0 },
     extraFiles: { 'model-card.md': '# card\n' },
   };
 }

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../model/nn/backend.js';
 import { EmbeddingTable } from '../../model/nn/embedding-table.js';
-import { buildLayersModel, deserializeLayersModel, extractMembers, serializeLayersModel } from '../../model/nn/layers-export.js';
+import { buildLayersModel, deserializeLayersModel, extractEnsemble, serializeLayersModel } from '../../model/nn/layers-export.js';
+import { buildNgramVocabulary, NgramFeaturizer } from '../../model/nn/ngram-features.js';
+import { scoreNgramLinear } from '../../model/nn/ngram-linear.js';
 import { CnnPredictor } from '../../model/nn/predictor.js';
 import { TextCnn, encodeBatch } from '../../model/nn/text-cnn.js';
 import type { TextCnnConfig, TextCnnWeights } from '../../model/nn/text-cnn.js';
@@ -47,7 +49,7 @@ describe('text CNN export and serving', () => {
     cnn.outBias.assign(tf.tensor1d([w.outBias]));
     const batch = encodeBatch(sequences, config.widths);
     const fromGraph = Array.from(cnn.predictBatch(batch));
-    const layers = buildLayersModel([w]);
+    const layers = buildLayersModel({ cnn: [w], linearShare: 0 });
     const fromLayers = Array.from((layers.predict(tf.tensor2d(batch.ids, [batch.batch, batch.time], 'int32')) as tf.Tensor).dataSync());
     const predictor = new CnnPredictor([w]);
     const fromPredictor = sequences.map((s) => predictor.predict(s));
@@ -62,7 +64,7 @@ describe('text CNN export and serving', () => {
 
   it('a prediction does not depend on how long the other texts in the batch are', () => {
     const w = trainedWeights(2);
-    const layers = buildLayersModel([w]);
+    const layers = buildLayersModel({ cnn: [w], linearShare: 0 });
     const alone = encodeBatch([sequences[0] as Int32Array], config.widths);
     const padded = encodeBatch([sequences[0] as Int32Array, sequences[2] as Int32Array], config.widths);
     const a = (layers.predict(tf.tensor2d(alone.ids, [1, alone.time], 'int32')) as tf.Tensor).dataSync()[0] as number;
@@ -72,11 +74,13 @@ describe('text CNN export and serving', () => {
 
   it('serializes to model.json + weights.bin and reads back the same weights, ensembles included', async () => {
     const members = [trainedWeights(3), trainedWeights(4)];
-    const files = await serializeLayersModel(buildLayersModel(members));
+    const files = await serializeLayersModel(buildLayersModel({ cnn: members, linearShare: 0 }));
     const json = JSON.parse(files.modelJson) as { format: string; weightsManifest: { paths: string[] }[] };
     expect(json.format).toBe('layers-model');
     expect(json.weightsManifest[0]?.paths).toEqual(['weights.bin']);
-    const back = extractMembers(await deserializeLayersModel(files));
+    const ensemble = extractEnsemble(await deserializeLayersModel(files));
+    expect(ensemble.linear).toBeUndefined();
+    const back = ensemble.cnn;
     expect(back).toHaveLength(2);
     back.forEach((m, i) => {
       const orig = members[i] as TextCnnWeights;
@@ -90,6 +94,32 @@ describe('text CNN export and serving', () => {
     expect(p2).toBeCloseTo(p1, 6);
     const single = [0, 1].map((i) => new CnnPredictor([members[i] as TextCnnWeights]).predict(sequences[2] as Int32Array));
     expect(p1).toBeCloseTo(((single[0] as number) + (single[1] as number)) / 2, 6);
+  });
+
+  it('the n-gram linear member and the mixing weights survive the LayersModel, and it computes the same mix', async () => {
+    const docs = [['not', 'good'], ['good', 'film'], ['not', 'a', 'good', 'film'], ['bad']];
+    const vocab = buildNgramVocabulary(docs, 2, 1);
+    const featurizer = new NgramFeaturizer(vocab);
+    const rng = createRng(11);
+    const linear = { weights: Float32Array.from({ length: featurizer.size }, () => rng.next() * 2 - 1), bias: -0.2 };
+    const cnn = [trainedWeights(5)];
+    const files = await serializeLayersModel(buildLayersModel({ cnn, linear, linearShare: 0.3 }));
+    const layers = await deserializeLayersModel(files);
+    const back = extractEnsemble(layers);
+    expect(back.linearShare).toBeCloseTo(0.3, 6);
+    expect(Array.from(back.linear?.weights ?? [])).toEqual(Array.from(linear.weights));
+    expect(back.linear?.bias).toBeCloseTo(-0.2, 6);
+    // The saved graph computes (1 - s)·CNN + s·linear, with the featurizer's ids shifted past the padding row.
+    const row = featurizer.featurize(['not', 'a', 'good', 'film']);
+    const seq = sequences[0] as Int32Array;
+    const b = encodeBatch([seq], config.widths);
+    const out = (layers.predict([
+      tf.tensor2d(b.ids, [1, b.time], 'int32'),
+      tf.tensor2d(Int32Array.from(row.ids, (i) => i + 1), [1, row.ids.length], 'int32'),
+      tf.tensor2d(row.values, [1, row.values.length]),
+    ]) as tf.Tensor).dataSync()[0] as number;
+    const expected = 0.7 * new CnnPredictor(cnn).predict(seq) + 0.3 * scoreNgramLinear(linear, row);
+    expect(out).toBeCloseTo(expected, 5);
   });
 
   it('does not leak tensors while training or predicting', () => {
