@@ -105,6 +105,11 @@ function value(v: unknown): string {
   return code(truncate(JSON.stringify(v) ?? String(v), MAX_VALUE_CHARS));
 }
 
+/** One level of nesting becomes dotted keys, so sub-configurations read as rows instead of JSON. */
+function flatten(r: Rec): [string, unknown][] {
+  return Object.entries(r).flatMap(([k, v]): [string, unknown][] => (isRec(v) && Object.keys(v).length > 0 ? Object.entries(v).map(([k2, v2]) => [`${k}.${k2}`, v2]) : [[k, v]]));
+}
+
 function table(header: readonly string[], align: readonly ('l' | 'r')[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(line)].join('\n');
@@ -204,6 +209,12 @@ function architectureSummary(a: Rec): string {
   if (channels !== undefined || dim !== undefined) parts.push(`${channels !== undefined ? `${md(channels)} ` : ''}word embeddings${dim !== undefined ? ` (dimension ${dim})` : ''}`);
   const pretrained = strAt(a, 'pretrained');
   parts.push(pretrained ? `initialised from ${code(pretrained)}` : 'embeddings trained from scratch');
+  const ngram = isRec(a.ngramMember) ? a.ngramMember : undefined;
+  if (ngram && ngram.enabled !== false) {
+    const maxN = numAt(ngram, 'maxN');
+    const share = numAt(ngram, 'share');
+    parts.push(`mixed with a TF-IDF n-gram logistic-regression member${maxN !== undefined ? ` (n ≤ ${maxN})` : ''}${share !== undefined ? ` weighted ${share} in the final probability` : ''}`);
+  }
   return parts.join('; ');
 }
 
@@ -234,8 +245,8 @@ function modelDetails(input: ModelCardInput): string[] {
 
   blocks.push('### Architecture and hyper-parameters');
   const rows: string[][] = [];
-  for (const [k, v] of Object.entries(metadata.architecture)) rows.push(['architecture', code(k), value(v)]);
-  for (const [k, v] of Object.entries(metadata.hyperparameters)) rows.push(['training', code(k), value(v)]);
+  for (const [k, v] of flatten(metadata.architecture)) rows.push(['architecture', code(k), value(v)]);
+  for (const [k, v] of flatten(metadata.hyperparameters)) rows.push(['training', code(k), value(v)]);
   if (rows.length) blocks.push(table(['group', 'key', 'value'], ['l', 'l', 'l'], rows));
   else blocks.push('The metadata records no architecture or hyper-parameters.');
 
@@ -397,7 +408,7 @@ function evaluationData(input: ModelCardInput): string[] {
     blocks.push(table(['split', 'reference', 'examples', md(metadata.labels[0]), md(metadata.labels[1]), `${md(metadata.labels[1])} share`], ['l', 'l', 'r', 'r', 'r', 'r'], rows));
     const notes: string[] = [];
     if (metrics.dev) notes.push('The dev split chose each member’s best epoch, so its numbers are optimistic.');
-    if (metrics.test) notes.push('The test split was used for nothing but this evaluation and is the estimate to quote.');
+    if (metrics.test) notes.push('The test split took no part in training or model selection, so its numbers are the estimate to quote.');
     if (notes.length) blocks.push(notes.join(' '));
   }
 
@@ -492,7 +503,7 @@ function confusionBlocks(m: BinaryMetrics, split: string, labels: readonly [stri
   const [neg, pos] = labels.map(md) as [string, string];
   return [
     '### Confusion matrix',
-    `On the ${split} split; rows are the true class, columns the predicted class, and ${pos} is the positive class.`,
+    `On the ${split} split. Rows are the true class and columns the predicted class; TP and FP are the examples predicted ${pos}.`,
     table(
       ['true \\ predicted', neg, pos],
       ['l', 'r', 'r'],
@@ -656,7 +667,7 @@ function ethicalConsiderations(input: ModelCardInput): string[] {
     'The model learns whatever associations its training text holds. Sentiment models are known to score sentences differently depending on identity terms (names, nationalities, religions, genders) that carry no sentiment; this draft has not measured that.',
     'Dialects and non-standard English are likely to be under-represented in the training data and to get worse accuracy.',
     'No demographic information about authors or subjects is available, so no disaggregated (per-group) evaluation is reported.',
-    'The training data is public review text and may contain offensive language; the model stores a vocabulary drawn from it.',
+    'The training text may contain offensive language, and the vocabulary shipped with the model is drawn from it.',
   ];
   if (refs.some((r) => r.startsWith('sst2') || r.includes('sst-2'))) {
     items.unshift('SST-2 consists of sentences from film reviews (Rotten Tomatoes, collected by Pang and Lee); performance elsewhere is unknown until measured.');
