@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ArtifactError, ValidationError } from '../errors.js';
+import { initBackend } from '../nn/backend.js';
 import { deserializeLayersModel, extractEnsemble, serializeLayersModel, buildLayersModel, WEIGHTS_FILE } from '../nn/layers-export.js';
 import type { EnsembleWeights } from '../nn/layers-export.js';
 import { SentimentModel } from '../inference/sentiment-model.js';
@@ -129,6 +130,8 @@ export async function loadArtifact(dir: string): Promise<SentimentModel> {
     throw new ArtifactError('E_ARTIFACT_SHAPE', `${abs}: tokenizer has ${vocabSize} tokens, metadata says ${metadata.preprocessing.vocabulary_size}`);
   }
   let ensemble: EnsembleWeights;
+  // Weights pass through TF.js once at load; any backend will do, the default one picks the fastest.
+  await initBackend();
   try {
     const layers = await deserializeLayersModel({ modelJson: get(MODEL_FILE).toString('utf8'), weightsBin: new Uint8Array(get(WEIGHTS_FILE)) });
     ensemble = extractEnsemble(layers);
