@@ -13,10 +13,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataError, GitopsMlError } from '../model/errors.js';
+import { loadExamples } from '../model/data/loaders.js';
+import { GitopsMlError } from '../model/errors.js';
 import type { Example, Label } from '../model/types.js';
 
 export interface BaselineResult {
@@ -34,31 +35,6 @@ export const DEFAULT_PYTHON = '/usr/bin/python3';
 
 // ---------------------------------------------------------------------------
 // pure helpers (unit-tested without the external tools)
-
-/**
- * Parses a `sentence<TAB>label` TSV. The label is the text after the *last* tab so
- * that a stray tab inside a sentence cannot shift it; blank lines are skipped.
- */
-export function parseSentimentTsv(content: string, file: string): Example[] {
-  const lines = content.split('\n');
-  const header = (lines[0] ?? '').replace(/\r$/, '');
-  if (header !== 'sentence\tlabel') {
-    throw new DataError('E_DATA_HEADER', `expected header "sentence\\tlabel", got ${JSON.stringify(header.slice(0, 80))}`, file, 1);
-  }
-  const out: Example[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = (lines[i] as string).replace(/\r$/, '');
-    if (line.trim() === '') continue;
-    const tab = line.lastIndexOf('\t');
-    const label = tab < 0 ? '' : line.slice(tab + 1);
-    if (label !== '0' && label !== '1') {
-      throw new DataError('E_DATA_ROW', `expected "<sentence>\\t<0|1>", got ${JSON.stringify(line.slice(0, 80))}`, file, i + 1);
-    }
-    out.push({ text: line.slice(0, tab), label: label === '1' ? 1 : 0, line: i + 1 });
-  }
-  if (out.length === 0) throw new DataError('E_DATA_EMPTY', 'no examples', file);
-  return out;
-}
 
 /**
  * Text as fastText must see it: one line, single spaces, and no token that fastText
@@ -201,13 +177,7 @@ function failed(what: string, r: RunResult): GitopsMlError {
 }
 
 async function readSplit(path: string): Promise<Example[]> {
-  let content: string;
-  try {
-    content = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new DataError('E_DATA_READ', `cannot read: ${(e as Error).message}`, path);
-  }
-  return parseSentimentTsv(content, path);
+  return (await loadExamples(path)).examples;
 }
 
 // ---------------------------------------------------------------------------

@@ -5,11 +5,10 @@ import {
   formatBaselineTable,
   parseFastTextLabel,
   parseFastTextPredictions,
-  parseSentimentTsv,
   parseSklearnOutput,
   toFastTextLine,
 } from '../../bench/baselines.js';
-import { DataError, GitopsMlError } from '../../model/errors.js';
+import { GitopsMlError } from '../../model/errors.js';
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -20,35 +19,6 @@ function codeOf(fn: () => unknown): string {
   }
   throw new Error('expected a GitopsMlError, nothing was thrown');
 }
-
-describe('parseSentimentTsv', () => {
-  it('reads rows, keeps 1-based line numbers and skips blank lines', () => {
-    const tsv = 'sentence\tlabel\nit \'s great\t1\n\nbad , bad\t0\r\n';
-    expect(parseSentimentTsv(tsv, 'x.tsv')).toEqual([
-      { text: "it 's great", label: 1, line: 2 },
-      { text: 'bad , bad', label: 0, line: 4 },
-    ]);
-  });
-
-  it('takes the label after the last tab', () => {
-    expect(parseSentimentTsv('sentence\tlabel\na\tb\t0\n', 'x.tsv')[0]).toEqual({ text: 'a\tb', label: 0, line: 2 });
-  });
-
-  it('rejects a wrong header, a bad label and an empty file, naming file and line', () => {
-    expect(() => parseSentimentTsv('text\tlabel\nx\t1\n', 'a.tsv')).toThrow(/a\.tsv:1: expected header/);
-    let err: unknown;
-    try {
-      parseSentimentTsv('sentence\tlabel\nok\t1\nnope\t2\n', 'b.tsv');
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(DataError);
-    expect((err as DataError).line).toBe(3);
-    expect((err as DataError).message).toMatch(/^b\.tsv:3: .*nope\\t2/);
-    expect(codeOf(() => parseSentimentTsv('sentence\tlabel\nno tab here\n', 'c.tsv'))).toBe('E_DATA_ROW');
-    expect(codeOf(() => parseSentimentTsv('sentence\tlabel\n\n', 'd.tsv'))).toBe('E_DATA_EMPTY');
-  });
-});
 
 describe('fastText input format', () => {
   it('writes one label-prefixed line per example', () => {
