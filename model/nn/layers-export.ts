@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NgramLinearWeights } from './ngram-linear.js';
+import type { BiGruWeights } from './bigru.js';
 import type { TextCnnWeights } from './text-cnn.js';
 
 /** Every trained part of a model: CNN members, the optional n-gram linear member, and how they are mixed. */
 export interface EnsembleWeights {
   cnn: TextCnnWeights[];
+  /** Bidirectional-GRU members; averaged with the CNN members. */
+  gru: BiGruWeights[];
   linear?: NgramLinearWeights;
   /** Share of the final probability that comes from the linear member (0 without one). */
   linearShare: number;
@@ -22,7 +25,7 @@ export interface EnsembleWeights {
  */
 export function buildLayersModel(ensemble: EnsembleWeights): tf.LayersModel {
   const members = ensemble.cnn;
-  if (members.length === 0) throw new Error('buildLayersModel needs at least one CNN member');
+  if (members.length + ensemble.gru.length === 0) throw new Error('buildLayersModel needs at least one CNN or GRU member');
   const input = tf.input({ shape: [null], dtype: 'int32', name: 'token_ids' });
   const outputs: tf.SymbolicTensor[] = [];
   members.forEach((m, mi) => {
@@ -61,6 +64,7 @@ export function buildLayersModel(ensemble: EnsembleWeights): tf.LayersModel {
     });
     outputs.push(dense.apply(features) as tf.SymbolicTensor);
   });
+  ensemble.gru.forEach((g, gi) => outputs.push(gruBranch(input, g, gi)));
   const cnnMean = outputs.length > 1 ? (tf.layers.average({ name: 'ensemble_mean' }).apply(outputs) as tf.SymbolicTensor) : (outputs[0] as tf.SymbolicTensor);
   if (!ensemble.linear) return tf.model({ inputs: input, outputs: cnnMean, name: 'text_cnn' });
 
@@ -79,6 +83,51 @@ export function buildLayersModel(ensemble: EnsembleWeights): tf.LayersModel {
   const s = ensemble.linearShare;
   const mixed = tf.layers.dense({ units: 1, useBias: false, name: 'ensemble_weights', weights: [tf.tensor2d([[1 - s], [s]])] }).apply(both) as tf.SymbolicTensor;
   return tf.model({ inputs: [input, ngramIds, ngramValues], outputs: mixed, name: 'text_cnn_ngram_ensemble' });
+}
+
+/**
+ * A GRU member as standard layers: Embedding(maskZero) → Bidirectional(GRU) →
+ * GlobalMaxPooling1D → ReLU → Dense(sigmoid). The mask makes any padding (including
+ * the CNN's) invisible to the GRU; masked steps repeat a previous output or zero, which
+ * the ReLU after the max makes harmless.
+ */
+function gruBranch(input: tf.SymbolicTensor, g: BiGruWeights, gi: number): tf.SymbolicTensor {
+  const { vocabSize, dim, hidden } = g.config;
+  const emb = tf.layers.embedding({ inputDim: vocabSize, outputDim: dim, maskZero: true, name: `g${gi}_embedding`, weights: [tf.tensor2d(g.embedding, [vocabSize, dim])] });
+  const dirWeights = (d: BiGruWeights['forward']): tf.Tensor[] => [tf.tensor2d(d.kernel, [dim, 3 * hidden]), tf.tensor2d(d.recurrent, [hidden, 3 * hidden]), tf.tensor1d(d.bias)];
+  const bi = tf.layers.bidirectional({
+    layer: tf.layers.gru({ units: hidden, returnSequences: true, recurrentActivation: 'sigmoid', activation: 'tanh' }) as tf.RNN,
+    mergeMode: 'concat',
+    name: `g${gi}_bigru`,
+  });
+  const seq = bi.apply(emb.apply(input)) as tf.SymbolicTensor;
+  bi.setWeights([...dirWeights(g.forward), ...dirWeights(g.backward)]);
+  const pooled = tf.layers.reLU({ name: `g${gi}_relu` }).apply(tf.layers.globalMaxPooling1d({ name: `g${gi}_pool` }).apply(seq)) as tf.SymbolicTensor;
+  const dense = tf.layers.dense({ units: 1, activation: 'sigmoid', name: `g${gi}_score`, weights: [tf.tensor2d(g.outKernel, [2 * hidden, 1]), tf.tensor1d([g.outBias])] });
+  return dense.apply(pooled) as tf.SymbolicTensor;
+}
+
+function extractGruMembers(model: tf.LayersModel): BiGruWeights[] {
+  const out: BiGruWeights[] = [];
+  for (let gi = 0; ; gi++) {
+    const embLayer = model.layers.find((l) => l.name === `g${gi}_embedding`);
+    if (!embLayer) break;
+    const [embT] = embLayer.getWeights();
+    const [vocabSize, dim] = (embT as tf.Tensor).shape as [number, number];
+    const w = model.getLayer(`g${gi}_bigru`).getWeights().map((t) => Float32Array.from(t.dataSync() as Float32Array));
+    const hidden = Math.round(Math.sqrt((w[1] as Float32Array).length / 3)); // recurrent kernel is [hidden, 3·hidden]
+    const dense = model.getLayer(`g${gi}_score`).getWeights();
+    out.push({
+      kind: 'bigru',
+      config: { vocabSize, dim, hidden, dropout: 0 },
+      embedding: Float32Array.from((embT as tf.Tensor).dataSync() as Float32Array),
+      forward: { kernel: w[0] as Float32Array, recurrent: w[1] as Float32Array, bias: w[2] as Float32Array },
+      backward: { kernel: w[3] as Float32Array, recurrent: w[4] as Float32Array, bias: w[5] as Float32Array },
+      outKernel: Float32Array.from((dense[0] as tf.Tensor).dataSync() as Float32Array),
+      outBias: (dense[1] as tf.Tensor).dataSync()[0] as number,
+    });
+  }
+  return out;
 }
 
 /** The two files of TF.js's "layers-model" format (what tfjs-node's file:// handler writes). */
@@ -121,12 +170,14 @@ export async function deserializeLayersModel(files: LayersModelFiles): Promise<t
 /** Reads every member back out of a layers model built by buildLayersModel. */
 export function extractEnsemble(model: tf.LayersModel): EnsembleWeights {
   const cnn = extractCnnMembers(model);
+  const gru = extractGruMembers(model);
+  if (cnn.length + gru.length === 0) throw new Error('model.json holds no CNN or GRU member (expected a layer named m0_embedding or g0_embedding)');
   const linLayer = model.layers.find((l) => l.name === 'lin_weights');
-  if (!linLayer) return { cnn, linearShare: 0 };
+  if (!linLayer) return { cnn, gru, linearShare: 0 };
   const table = (linLayer.getWeights()[0] as tf.Tensor).dataSync() as Float32Array;
   const bias = (model.getLayer('lin_score').getWeights()[1] as tf.Tensor).dataSync()[0] as number;
   const mix = (model.getLayer('ensemble_weights').getWeights()[0] as tf.Tensor).dataSync();
-  return { cnn, linear: { weights: table.slice(1), bias }, linearShare: mix[1] as number };
+  return { cnn, gru, linear: { weights: table.slice(1), bias }, linearShare: mix[1] as number };
 }
 
 function extractCnnMembers(model: tf.LayersModel): TextCnnWeights[] {
@@ -154,6 +205,7 @@ function extractCnnMembers(model: tf.LayersModel): TextCnnWeights[] {
     });
     const dense = model.getLayer(`m${mi}_score`).getWeights();
     members.push({
+      kind: 'text-cnn',
       config: { vocabSize, dim, widths, filters, dropout: 0, staticColumns: 0 },
       embedding: Float32Array.from((embT as tf.Tensor).dataSync() as Float32Array),
       projection,
@@ -162,6 +214,5 @@ function extractCnnMembers(model: tf.LayersModel): TextCnnWeights[] {
       outBias: (dense[1] as tf.Tensor).dataSync()[0] as number,
     });
   }
-  if (members.length === 0) throw new Error('model.json holds no text-CNN member (expected a layer named m0_embedding)');
   return members;
 }

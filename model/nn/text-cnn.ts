@@ -25,6 +25,7 @@ export interface TextCnnConfig {
 
 /** Plain-array weights of a trained CNN: what the artifact stores and the predictor uses. */
 export interface TextCnnWeights {
+  kind: 'text-cnn';
   config: TextCnnConfig;
   /** [vocabSize, dim], row-major. */
   embedding: Float32Array;
@@ -152,6 +153,7 @@ export class TextCnn {
   /** Copies the current weights out of the backend. */
   snapshot(): TextCnnWeights {
     return {
+      kind: 'text-cnn',
       config: { ...this.config, widths: [...this.config.widths] },
       embedding: Float32Array.from(this.table.weights),
       projection: Float32Array.from(this.projection.dataSync() as Float32Array),

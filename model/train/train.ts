@@ -219,6 +219,6 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
     linear = { vocab, weights };
   }
   const tokenizer: TokenizerFile = { tokenizer: TOKENIZER_VERSION, max_tokens: maxTokens, vocabulary: vocabulary.toJSON(), ...(linear ? { ngrams: linear.vocab } : {}) };
-  const ensemble: EnsembleWeights = { cnn: members.map((m) => m.weights), ...(linear ? { linear: linear.weights } : {}), linearShare: linear ? ng.share : 0 };
+  const ensemble: EnsembleWeights = { cnn: members.map((m) => m.weights), gru: [], ...(linear ? { linear: linear.weights } : {}), linearShare: linear ? ng.share : 0 };
   return { tokenizer, ensemble, members, seeds, backend, seconds: (performance.now() - started) / 1000, pretrainedCoverage: coverage };
 }

@@ -27,6 +27,7 @@ function fixture(version = '0.1.0'): SaveArtifactInput & { root: string } {
   const embedding = r(vocabulary.size * dim);
   embedding.fill(0, 0, dim);
   const member: TextCnnWeights = {
+    kind: 'text-cnn',
     config: { vocabSize: vocabulary.size, dim, widths, filters, dropout: 0, staticColumns: 0 },
     embedding,
     projection: r(dim * 3 * filters),
@@ -55,7 +56,7 @@ function fixture(version = '0.1.0'): SaveArtifactInput & { root: string } {
     root: mkdtempSync(join(tmpdir(), 'artifacts-')),
     metadata,
     tokenizer: { tokenizer: TOKENIZER_VERSION, max_tokens: 20, vocabulary: vocabulary.toJSON() },
-    ensemble: { cnn: [member], linearShare: 0 },
+    ensemble: { cnn: [member], gru: [], linearShare: 0 },
     extraFiles: { 'model-card.md': '# card\n' },
   };
 }

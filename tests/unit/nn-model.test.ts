@@ -49,7 +49,7 @@ describe('text CNN export and serving', () => {
     cnn.outBias.assign(tf.tensor1d([w.outBias]));
     const batch = encodeBatch(sequences, config.widths);
     const fromGraph = Array.from(cnn.predictBatch(batch));
-    const layers = buildLayersModel({ cnn: [w], linearShare: 0 });
+    const layers = buildLayersModel({ cnn: [w], gru: [], linearShare: 0 });
     const fromLayers = Array.from((layers.predict(tf.tensor2d(batch.ids, [batch.batch, batch.time], 'int32')) as tf.Tensor).dataSync());
     const predictor = new CnnPredictor([w]);
     const fromPredictor = sequences.map((s) => predictor.predict(s));
@@ -64,7 +64,7 @@ describe('text CNN export and serving', () => {
 
   it('a prediction does not depend on how long the other texts in the batch are', () => {
     const w = trainedWeights(2);
-    const layers = buildLayersModel({ cnn: [w], linearShare: 0 });
+    const layers = buildLayersModel({ cnn: [w], gru: [], linearShare: 0 });
     const alone = encodeBatch([sequences[0] as Int32Array], config.widths);
     const padded = encodeBatch([sequences[0] as Int32Array, sequences[2] as Int32Array], config.widths);
     const a = (layers.predict(tf.tensor2d(alone.ids, [1, alone.time], 'int32')) as tf.Tensor).dataSync()[0] as number;
@@ -74,7 +74,7 @@ describe('text CNN export and serving', () => {
 
   it('serializes to model.json + weights.bin and reads back the same weights, ensembles included', async () => {
     const members = [trainedWeights(3), trainedWeights(4)];
-    const files = await serializeLayersModel(buildLayersModel({ cnn: members, linearShare: 0 }));
+    const files = await serializeLayersModel(buildLayersModel({ cnn: members, gru: [], linearShare: 0 }));
     const json = JSON.parse(files.modelJson) as { format: string; weightsManifest: { paths: string[] }[] };
     expect(json.format).toBe('layers-model');
     expect(json.weightsManifest[0]?.paths).toEqual(['weights.bin']);
@@ -103,7 +103,7 @@ describe('text CNN export and serving', () => {
     const rng = createRng(11);
     const linear = { weights: Float32Array.from({ length: featurizer.size }, () => rng.next() * 2 - 1), bias: -0.2 };
     const cnn = [trainedWeights(5)];
-    const files = await serializeLayersModel(buildLayersModel({ cnn, linear, linearShare: 0.3 }));
+    const files = await serializeLayersModel(buildLayersModel({ cnn, gru: [], linear, linearShare: 0.3 }));
     const layers = await deserializeLayersModel(files);
     const back = extractEnsemble(layers);
     expect(back.linearShare).toBeCloseTo(0.3, 6);

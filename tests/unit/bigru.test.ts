@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../model/nn/backend.js';
+import { BiGru, encodeGruBatch } from '../../model/nn/bigru.js';
+import type { BiGruConfig, BiGruWeights } from '../../model/nn/bigru.js';
+import { BiGruPredictor } from '../../model/nn/bigru-predictor.js';
+import { buildLayersModel, deserializeLayersModel, extractEnsemble, serializeLayersModel } from '../../model/nn/layers-export.js';
+import { encodeBatch } from '../../model/nn/text-cnn.js';
+import { createRng } from '../../model/util/random.js';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+const config: BiGruConfig = { vocabSize: 25, dim: 5, hidden: 4, dropout: 0.5 };
+const sequences = [Int32Array.from([2, 3, 4]), Int32Array.from([5]), Int32Array.from([7, 8, 9, 10, 11, 12]), Int32Array.from([1, 24, 6, 6])];
+
+function trained(seed: number): { model: BiGru; weights: BiGruWeights } {
+  const rng = createRng(seed);
+  const emb = Float32Array.from({ length: config.vocabSize * config.dim }, () => rng.next() - 0.5);
+  emb.fill(0, 0, config.dim);
+  const model = new BiGru(config, emb, rng);
+  const opt = tf.train.adam(0.05);
+  for (let i = 0; i < 4; i++) model.trainStep(encodeGruBatch(sequences, [1, 0, 1, 0]), opt, 0.05, rng);
+  return { model, weights: model.snapshot() };
+}
+
+describe('bidirectional GRU member', () => {
+  it('the training graph, the typed-array predictor and the standard LayersModel agree', () => {
+    const { model, weights } = trained(3);
+    const fromGraph = Array.from(model.predictBatch(encodeGruBatch(sequences)));
+    const predictor = new BiGruPredictor(weights);
+    const fromPredictor = sequences.map((s) => predictor.predict(s));
+    const layers = buildLayersModel({ cnn: [], gru: [weights], linearShare: 0 });
+    // The CNN's padded layout (leading and trailing zeros) must not change the GRU's answer.
+    const b = encodeBatch(sequences, [1, 2, 3]);
+    const fromLayers = Array.from((layers.predict(tf.tensor2d(b.ids, [b.batch, b.time], 'int32')) as tf.Tensor).dataSync());
+    sequences.forEach((_, i) => {
+      expect(fromPredictor[i]).toBeCloseTo(fromGraph[i] as number, 5);
+      expect(fromLayers[i]).toBeCloseTo(fromGraph[i] as number, 5);
+    });
+    expect(new Set(fromPredictor.map((v) => v.toFixed(4))).size).toBeGreaterThan(1);
+    model.dispose();
+  });
+
+  it('a text scores the same alone and in a batch of longer texts', () => {
+    const { model } = trained(4);
+    const alone = model.predictBatch(encodeGruBatch([sequences[1] as Int32Array]))[0] as number;
+    const inBatch = model.predictBatch(encodeGruBatch(sequences))[1] as number;
+    expect(inBatch).toBeCloseTo(alone, 6);
+    model.dispose();
+  });
+
+  it('round-trips through model.json + weights.bin, mixed with a CNN-free ensemble', async () => {
+    const a = trained(5).weights;
+    const b = trained(6).weights;
+    const back = extractEnsemble(await deserializeLayersModel(await serializeLayersModel(buildLayersModel({ cnn: [], gru: [a, b], linearShare: 0 }))));
+    expect(back.cnn).toHaveLength(0);
+    expect(back.gru).toHaveLength(2);
+    const g = back.gru[1] as BiGruWeights;
+    expect(g.config.hidden).toBe(config.hidden);
+    expect(Array.from(g.backward.recurrent)).toEqual(Array.from(b.backward.recurrent));
+    expect(new BiGruPredictor(g).predict(sequences[2] as Int32Array)).toBeCloseTo(new BiGruPredictor(b).predict(sequences[2] as Int32Array), 6);
+  });
+
+  it('training lowers the loss and leaks no tensors', () => {
+    const rng = createRng(8);
+    const emb = Float32Array.from({ length: config.vocabSize * config.dim }, () => rng.next() - 0.5);
+    const model = new BiGru(config, emb, rng);
+    const opt = tf.train.adam(0.05);
+    const batch = encodeGruBatch(sequences, [1, 0, 1, 0]);
+    const first = model.trainStep(batch, opt, 0.05, rng);
+    const before = tf.memory().numTensors;
+    let last = first;
+    for (let i = 0; i < 15; i++) last = model.trainStep(batch, opt, 0.05, rng);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(last).toBeLessThan(first);
+    model.dispose();
+  });
+});
