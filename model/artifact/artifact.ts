@@ -139,7 +139,7 @@ export async function loadArtifact(dir: string): Promise<SentimentModel> {
   } catch (err) {
     throw new ArtifactError('E_ARTIFACT_MODEL', `${abs}: cannot load the TF.js model (${err instanceof Error ? err.message : String(err)})`);
   }
-  for (const m of ensemble.cnn) {
+  for (const m of [...ensemble.cnn, ...ensemble.gru]) {
     if (m.config.vocabSize !== vocabSize) {
       throw new ArtifactError('E_ARTIFACT_SHAPE', `${abs}: embedding has ${m.config.vocabSize} rows but the vocabulary has ${vocabSize} tokens`);
     }

@@ -202,10 +202,12 @@ function architectureSummary(a: Rec): string {
   if (ensemble !== undefined && ensemble > 1) parts.push(`ensemble of ${ensemble} independently seeded members`);
   const widths = Array.isArray(a.widths) ? a.widths.filter((w): w is number => typeof w === 'number') : [];
   const filters = numAt(a, 'filters');
-  if (widths.length > 0) parts.push(`convolution widths ${widths.join(', ')}${filters !== undefined ? ` with ${filters} filters each` : ''}`);
+  const isGru = strAt(a, 'type') === 'bigru';
+  if (isGru) parts.push(`bidirectional GRU with ${numAt(a, 'hidden') ?? '?'} units per direction, max-pooled over time`);
+  else if (widths.length > 0) parts.push(`convolution widths ${widths.join(', ')}${filters !== undefined ? ` with ${filters} filters each` : ''}`);
   else if (filters !== undefined) parts.push(`${filters} filters`);
   const dim = numAt(a, 'embeddingDim');
-  const channels = strAt(a, 'channels');
+  const channels = isGru ? 'non-static' : strAt(a, 'channels');
   if (channels !== undefined || dim !== undefined) parts.push(`${channels !== undefined ? `${md(channels)} ` : ''}word embeddings${dim !== undefined ? ` (dimension ${dim})` : ''}`);
   const pretrained = strAt(a, 'pretrained');
   parts.push(pretrained ? `initialised from ${code(pretrained)}` : 'embeddings trained from scratch');

@@ -5,6 +5,7 @@ import type { EnsembleWeights } from '../nn/layers-export.js';
 import { NgramFeaturizer } from '../nn/ngram-features.js';
 import type { NgramVocabularyJSON } from '../nn/ngram-features.js';
 import { scoreNgramLinear } from '../nn/ngram-linear.js';
+import { BiGruPredictor } from '../nn/bigru-predictor.js';
 import { CnnPredictor } from '../nn/predictor.js';
 import type { ArtifactMetadata } from '../artifact/metadata.js';
 
@@ -30,7 +31,8 @@ export interface TokenizerFile {
  */
 export class SentimentModel {
   readonly vocabulary: Vocabulary;
-  private readonly predictor: CnnPredictor;
+  /** One scorer per neural member (the CNN members share one predictor that averages them). */
+  private readonly neural: { weight: number; predict: (ids: Int32Array) => number }[];
   private readonly featurizer?: NgramFeaturizer;
 
   constructor(
@@ -42,9 +44,21 @@ export class SentimentModel {
       throw new Error(`artifact was built with tokenizer "${tokenizerFile.tokenizer}", this code has "${TOKENIZER_VERSION}": retrain or use a matching release`);
     }
     this.vocabulary = Vocabulary.fromJSON(tokenizerFile.vocabulary);
-    this.predictor = new CnnPredictor(ensemble.cnn);
-    if (this.predictor.vocabSize !== this.vocabulary.size) {
-      throw new Error(`vocabulary has ${this.vocabulary.size} tokens but the embedding has ${this.predictor.vocabSize} rows`);
+    const members = ensemble.cnn.length + ensemble.gru.length;
+    if (members === 0) throw new Error('the model has no CNN or GRU member');
+    this.neural = [];
+    const checkRows = (rows: number): void => {
+      if (rows !== this.vocabulary.size) throw new Error(`vocabulary has ${this.vocabulary.size} tokens but an embedding has ${rows} rows`);
+    };
+    if (ensemble.cnn.length) {
+      const cnn = new CnnPredictor(ensemble.cnn);
+      checkRows(cnn.vocabSize);
+      this.neural.push({ weight: ensemble.cnn.length / members, predict: (ids) => cnn.predict(ids) });
+    }
+    for (const g of ensemble.gru) {
+      const gru = new BiGruPredictor(g);
+      checkRows(gru.vocabSize);
+      this.neural.push({ weight: 1 / members, predict: (ids) => gru.predict(ids) });
     }
     if (ensemble.linear) {
       if (!tokenizerFile.ngrams) throw new Error('the model has an n-gram member but the tokenizer file has no "ngrams" section');
@@ -77,10 +91,12 @@ export class SentimentModel {
   /** P(positive) of a raw text. */
   score(text: string): number {
     const tokens = this.tokens(text);
-    const cnn = this.predictor.predict(this.vocabulary.encode(tokens));
+    const ids = this.vocabulary.encode(tokens);
+    let neural = 0;
+    for (const n of this.neural) neural += n.weight * n.predict(ids);
     const { linear, linearShare } = this.ensemble;
-    if (!linear || !this.featurizer) return cnn;
-    return (1 - linearShare) * cnn + linearShare * scoreNgramLinear(linear, this.featurizer.featurize(tokens));
+    if (!linear || !this.featurizer) return neural;
+    return (1 - linearShare) * neural + linearShare * scoreNgramLinear(linear, this.featurizer.featurize(tokens));
   }
 
   predict(text: string): Prediction {

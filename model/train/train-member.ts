@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, shuffleInPlace } from '../util/random.js';
+import { BiGru, encodeGruBatch } from '../nn/bigru.js';
+import type { BiGruConfig, BiGruWeights } from '../nn/bigru.js';
 import type { TextCnnConfig, TextCnnWeights } from '../nn/text-cnn.js';
 import { TextCnn, encodeBatch } from '../nn/text-cnn.js';
 import { UNK_ID } from '../text/vocabulary.js';
@@ -11,8 +13,13 @@ export interface EncodedSplit {
   labels: Uint8Array;
 }
 
+export type MemberWeights = TextCnnWeights | BiGruWeights;
+
+/** Which network a member is, with its shape. */
+export type MemberArchitecture = { family: 'text-cnn'; config: TextCnnConfig } | { family: 'bigru'; config: BiGruConfig };
+
 export interface MemberTrainingOptions {
-  config: TextCnnConfig;
+  architecture: MemberArchitecture;
   /** Initial embedding rows, [config.vocabSize, config.dim]. */
   embedding: Float32Array;
   seed: number;
@@ -31,7 +38,7 @@ export type MemberProgress =
   | { kind: 'epoch'; epoch: number; epochs: number; loss: number; devAccuracy: number | null; seconds: number; best: boolean };
 
 export interface MemberResult {
-  weights: TextCnnWeights;
+  weights: MemberWeights;
   /** 1-based epoch whose weights were kept (best dev accuracy, or the last without dev). */
   bestEpoch: number;
   history: { epoch: number; loss: number; devAccuracy: number | null; seconds: number }[];
@@ -61,13 +68,37 @@ export function dropWords(ids: Int32Array, p: number, rng: Rng): Int32Array {
   return out;
 }
 
-/** P(positive) for every sequence, in batches of `batchSize`. */
-export function predictSequences(model: TextCnn, sequences: readonly Int32Array[], batchSize = 256): Float32Array {
-  const out = new Float32Array(sequences.length);
-  for (let i = 0; i < sequences.length; i += batchSize) {
-    const part = sequences.slice(i, i + batchSize);
-    out.set(model.predictBatch(encodeBatch(part, model.config.widths)), i);
+/** The two networks behind one interface for the training loop. */
+interface Trainable {
+  step(sequences: Int32Array[], labels: number[], optimizer: tf.Optimizer, embeddingLr: number, rng: Rng): number;
+  predict(sequences: readonly Int32Array[]): Float32Array;
+  snapshot(): MemberWeights;
+  dispose(): void;
+}
+
+function createTrainable(arch: MemberArchitecture, embedding: Float32Array, rng: Rng): Trainable {
+  if (arch.family === 'bigru') {
+    const m = new BiGru(arch.config, embedding, rng);
+    return {
+      step: (s, y, o, lr, r) => m.trainStep(encodeGruBatch(s, y), o, lr, r),
+      predict: (s) => m.predictBatch(encodeGruBatch(s)),
+      snapshot: () => m.snapshot(),
+      dispose: () => m.dispose(),
+    };
   }
+  const m = new TextCnn(arch.config, embedding, rng);
+  return {
+    step: (s, y, o, lr, r) => m.trainStep(encodeBatch(s, arch.config.widths, y), o, lr, r),
+    predict: (s) => m.predictBatch(encodeBatch(s, arch.config.widths)),
+    snapshot: () => m.snapshot(),
+    dispose: () => m.dispose(),
+  };
+}
+
+/** P(positive) for every sequence, in batches of `batchSize`. */
+function predictSequences(model: Trainable, sequences: readonly Int32Array[], batchSize = 128): Float32Array {
+  const out = new Float32Array(sequences.length);
+  for (let i = 0; i < sequences.length; i += batchSize) out.set(model.predict(sequences.slice(i, i + batchSize)), i);
   return out;
 }
 
@@ -83,24 +114,25 @@ function accuracy(scores: Float32Array, labels: Uint8Array): number {
  */
 export function trainMember(opts: MemberTrainingOptions, train: EncodedSplit, dev: EncodedSplit | undefined, onProgress?: (p: MemberProgress) => void): MemberResult {
   const rng = createRng(opts.seed);
-  const model = new TextCnn(opts.config, Float32Array.from(opts.embedding), rng);
+  const model = createTrainable(opts.architecture, Float32Array.from(opts.embedding), rng);
   const optimizer = tf.train.adam(opts.learningRate);
   let embeddingLr = opts.embeddingLearningRate;
   const lengths = Int32Array.from(train.sequences, (s) => s.length);
   const history: MemberResult['history'] = [];
-  let best: { acc: number; epoch: number; weights: TextCnnWeights } | undefined;
+  let best: { acc: number; epoch: number; weights: MemberWeights } | undefined;
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const started = performance.now();
       const batches = lengthBucketedBatches(lengths, opts.batchSize, rng);
       let lossSum = 0;
       batches.forEach((idx, k) => {
-        const batch = encodeBatch(
+        const loss = model.step(
           idx.map((i) => dropWords(train.sequences[i] as Int32Array, opts.wordDropout, rng)),
-          opts.config.widths,
           idx.map((i) => train.labels[i] as number),
+          optimizer,
+          embeddingLr,
+          rng,
         );
-        const loss = model.trainStep(batch, optimizer, embeddingLr, rng);
         if (!Number.isFinite(loss)) throw new Error(`training diverged (loss ${loss}) at epoch ${epoch}, batch ${k + 1}: lower the learning rate`);
         lossSum += loss;
         if (onProgress && (k % 25 === 0 || k === batches.length - 1)) onProgress({ kind: 'batch', epoch, batch: k + 1, batches: batches.length, loss: lossSum / (k + 1) });

@@ -7,7 +7,6 @@ import type { NgramVocabularyJSON } from '../nn/ngram-features.js';
 import { trainNgramLinear } from '../nn/ngram-linear.js';
 import type { NgramLinearWeights } from '../nn/ngram-linear.js';
 import { pretrainedMatrix, PRETRAINED_DIM } from '../nn/pretrained.js';
-import type { TextCnnConfig } from '../nn/text-cnn.js';
 import type { TokenizerFile } from '../inference/sentiment-model.js';
 import { UNK_ID, Vocabulary } from '../text/vocabulary.js';
 import { tokenize, TOKENIZER_VERSION } from '../text/tokenizer.js';
@@ -17,7 +16,9 @@ import { createRng } from '../util/random.js';
 import { formatDuration, eta, silentProgress } from './progress.js';
 import type { ProgressSink } from './progress.js';
 import { trainMember } from './train-member.js';
-import type { EncodedSplit, MemberProgress, MemberResult, MemberTrainingOptions } from './train-member.js';
+import type { EncodedSplit, MemberArchitecture, MemberProgress, MemberResult, MemberTrainingOptions } from './train-member.js';
+import type { BiGruWeights } from '../nn/bigru.js';
+import type { TextCnnWeights } from '../nn/text-cnn.js';
 
 export interface TrainInputs {
   spec: ModelSpec;
@@ -122,7 +123,8 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
   }
   // <unk> starts at zero (a random row would push unseen words in a random direction) and learns from word dropout.
   base.fill(0, UNK_ID * baseDim, (UNK_ID + 1) * baseDim);
-  const multichannel = arch.channels === 'multichannel';
+  // The GRU reads one fine-tuned copy; "multichannel" applies to the CNN.
+  const multichannel = arch.type === 'text-cnn' && arch.channels === 'multichannel';
   const dim = multichannel ? 2 * baseDim : baseDim;
   let embedding = base;
   if (multichannel) {
@@ -137,7 +139,10 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
   const train = encodeExamples(inputs.train, vocabulary, maxTokens);
   const dev = inputs.dev && inputs.dev.length > 0 ? encodeExamples(inputs.dev, vocabulary, maxTokens) : undefined;
 
-  const config: TextCnnConfig = { vocabSize: tokens.length, dim, widths: arch.widths, filters: arch.filters, dropout: tr.dropout, staticColumns: multichannel ? baseDim : 0 };
+  const architecture: MemberArchitecture =
+    arch.type === 'bigru'
+      ? { family: 'bigru', config: { vocabSize: tokens.length, dim, hidden: arch.hidden, dropout: tr.dropout } }
+      : { family: 'text-cnn', config: { vocabSize: tokens.length, dim, widths: arch.widths, filters: arch.filters, dropout: tr.dropout, staticColumns: multichannel ? baseDim : 0 } };
   const seeds = memberSeeds(tr.seed, arch.ensemble);
   const batchesPerEpoch = Math.ceil(train.sequences.length / tr.batchSize);
   const totalBatches = seeds.length * tr.epochs * batchesPerEpoch;
@@ -161,7 +166,7 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
     }
   };
   const optionsFor = (seed: number): MemberTrainingOptions => ({
-    config,
+    architecture,
     embedding,
     seed,
     epochs: tr.epochs,
@@ -219,6 +224,9 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
     linear = { vocab, weights };
   }
   const tokenizer: TokenizerFile = { tokenizer: TOKENIZER_VERSION, max_tokens: maxTokens, vocabulary: vocabulary.toJSON(), ...(linear ? { ngrams: linear.vocab } : {}) };
-  const ensemble: EnsembleWeights = { cnn: members.map((m) => m.weights), gru: [], ...(linear ? { linear: linear.weights } : {}), linearShare: linear ? ng.share : 0 };
+  const weights = members.map((m) => m.weights);
+  const ensemble: EnsembleWeights = {
+    cnn: weights.filter((w): w is TextCnnWeights => w.kind === 'text-cnn'),
+    gru: weights.filter((w): w is BiGruWeights => w.kind === 'bigru'), ...(linear ? { linear: linear.weights } : {}), linearShare: linear ? ng.share : 0 };
   return { tokenizer, ensemble, members, seeds, backend, seconds: (performance.now() - started) / 1000, pretrainedCoverage: coverage };
 }

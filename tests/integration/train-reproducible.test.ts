@@ -12,10 +12,14 @@ import { datasetsDir } from '../helpers/datasets.js';
 
 function weightsHash(t: TrainedModel): string {
   const h = createHash('sha256');
-  for (const m of t.members) {
-    for (const a of [m.weights.embedding, m.weights.projection, m.weights.convBias, m.weights.outKernel]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    h.update(String(m.weights.outBias));
+  for (const m of t.ensemble.cnn) {
+    for (const a of [m.embedding, m.projection, m.convBias, m.outKernel]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    h.update(String(m.outBias));
   }
+  for (const g of t.ensemble.gru) {
+    for (const a of [g.embedding, g.forward.kernel, g.forward.recurrent, g.backward.kernel, g.backward.recurrent, g.outKernel]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  }
+  if (t.ensemble.linear) h.update(new Uint8Array(t.ensemble.linear.weights.buffer));
   return h.digest('hex');
 }
 
