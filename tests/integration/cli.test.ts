@@ -97,9 +97,9 @@ describe('gitops-ml train --search --cv', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-search-'));
     const r = cli('train', '--spec', 'model/specs/sentiment.json', '--preset', 'smoke', '--search', '--cv', '3', '--out', dir, '--version', '1.2.3');
     expect(r.code).toBe(0);
-    // The default spec's grid: learningRate × filters = 4 candidates, each reported.
+    // The default spec's grid: dropout × learningRate = 4 candidates, each reported.
     expect(r.stderr.match(/\[search\] \d\/4: /g)).toHaveLength(4);
-    expect(r.stderr).toMatch(/\[search\] best: (filters=\d+ learningRate=[\d.]+)/);
+    expect(r.stderr).toMatch(/\[search\] best: dropout=[\d.]+ learningRate=[\d.]+/);
     expect(r.stderr).toMatch(/\[cv\] 3-fold accuracy 0\.\d{4} ± 0\.\d{4}/);
     const art = join(dir, 'sentiment', '1.2.3');
     const search = JSON.parse(readFileSync(join(art, 'search.json'), 'utf8')) as { results: { candidate: Record<string, number>; score: number }[]; best: Record<string, number> };
@@ -110,8 +110,8 @@ describe('gitops-ml train --search --cv', () => {
     expect(cv.folds).toBe(3);
     expect(cv.accuracies).toHaveLength(3);
     // The trained model uses the winning hyper-parameters.
-    const metadata = JSON.parse(readFileSync(join(art, 'metadata.json'), 'utf8')) as { architecture: { filters: number }; hyperparameters: { learningRate: number } };
-    expect(metadata.architecture.filters).toBe(search.best.filters);
+    const metadata = JSON.parse(readFileSync(join(art, 'metadata.json'), 'utf8')) as { hyperparameters: { learningRate: number; dropout: number } };
+    expect(metadata.hyperparameters.dropout).toBe(search.best.dropout);
     expect(metadata.hyperparameters.learningRate).toBe(search.best.learningRate);
   });
 });

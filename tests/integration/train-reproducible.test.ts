@@ -59,6 +59,25 @@ describe('seeded training', () => {
     expect(h[0]?.devAccuracy).toBeGreaterThanOrEqual(0);
   });
 
+  it('a bidirectional-GRU ensemble with the n-gram member is reproducible too', async () => {
+    const gru = (seed: number): ModelSpec =>
+      parseSpec({
+        name: 'tiny-gru',
+        task: 'binary-text-classification',
+        dataset: { train: 'sst2:train_sentences' },
+        architecture: { type: 'bigru', hidden: 6, pretrained: null, embeddingDim: 8, ensemble: 2, ngramMember: { enabled: true, epochs: 2 } },
+        training: { epochs: 1, batchSize: 32, seed, parallel: 0 },
+      });
+    const a = await trainModel({ spec: gru(3), train, dev, cacheDir, backend: 'wasm' });
+    const b = await trainModel({ spec: gru(3), train, dev, cacheDir, backend: 'wasm' });
+    const c = await trainModel({ spec: gru(4), train, dev, cacheDir, backend: 'wasm' });
+    expect(a.ensemble.gru).toHaveLength(2);
+    expect(a.ensemble.cnn).toHaveLength(0);
+    expect(a.ensemble.linear).toBeDefined();
+    expect(weightsHash(a)).toBe(weightsHash(b));
+    expect(weightsHash(c)).not.toBe(weightsHash(a));
+  });
+
   it('reports progress with epoch, loss, dev accuracy and an ETA', async () => {
     const lines: string[] = [];
     await trainModel({ spec: spec({ epochs: 1 }), train, dev, cacheDir, backend: 'wasm', progress: { status: () => undefined, line: (l) => lines.push(l) } });

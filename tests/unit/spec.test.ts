@@ -11,7 +11,7 @@ describe('model spec', () => {
   it('the default spec is valid and gets schema defaults', () => {
     const spec = loadSpec(SPEC);
     expect(spec.name).toBe('sentiment');
-    expect(spec.architecture.type).toBe('text-cnn');
+    expect(spec.architecture.type).toBe('bigru');
     expect(spec.training.seed).toBe(42);
     expect(spec.preset).toBeUndefined();
     expect(spec.dataset.textColumn).toBe('sentence'); // default filled in
@@ -27,7 +27,7 @@ describe('model spec', () => {
   });
 
   it('an unknown preset names the available ones', () => {
-    expect(() => loadSpec(SPEC, { preset: 'turbo' })).toThrow(/unknown preset "turbo".*available: quick, smoke/);
+    expect(() => loadSpec(SPEC, { preset: 'turbo' })).toThrow(/unknown preset "turbo".*available: quick, cnn, smoke/);
   });
 
   it('errors name the key and the allowed values', () => {
