@@ -96,7 +96,8 @@ function gruBranch(input: tf.SymbolicTensor, g: BiGruWeights, gi: number): tf.Sy
   const emb = tf.layers.embedding({ inputDim: vocabSize, outputDim: dim, maskZero: true, name: `g${gi}_embedding`, weights: [tf.tensor2d(g.embedding, [vocabSize, dim])] });
   const dirWeights = (d: BiGruWeights['forward']): tf.Tensor[] => [tf.tensor2d(d.kernel, [dim, 3 * hidden]), tf.tensor2d(d.recurrent, [hidden, 3 * hidden]), tf.tensor1d(d.bias)];
   const bi = tf.layers.bidirectional({
-    layer: tf.layers.gru({ units: hidden, returnSequences: true, recurrentActivation: 'sigmoid', activation: 'tanh' }) as tf.RNN,
+    // Initializers are placeholders (weights are set below); 'zeros' avoids the slow orthogonal init.
+    layer: tf.layers.gru({ units: hidden, returnSequences: true, recurrentActivation: 'sigmoid', activation: 'tanh', kernelInitializer: 'zeros', recurrentInitializer: 'zeros' }) as tf.RNN,
     mergeMode: 'concat',
     name: `g${gi}_bigru`,
   });

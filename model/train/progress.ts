@@ -13,7 +13,8 @@ export function formatDuration(seconds: number): string {
  * (batches across all members), `elapsed` in seconds.
  */
 export function eta(done: number, total: number, elapsedSeconds: number): number {
-  if (done <= 0) return Number.NaN;
+  // The first batches include JIT warm-up; an estimate from under 1% of the work misleads.
+  if (done <= 0 || done / total < 0.01) return Number.NaN;
   return (elapsedSeconds / done) * Math.max(0, total - done);
 }
 

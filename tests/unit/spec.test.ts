@@ -27,7 +27,7 @@ describe('model spec', () => {
   });
 
   it('an unknown preset names the available ones', () => {
-    expect(() => loadSpec(SPEC, { preset: 'turbo' })).toThrow(/unknown preset "turbo".*available: quick, cnn, smoke/);
+    expect(() => loadSpec(SPEC, { preset: 'turbo' })).toThrow(/unknown preset "turbo".*available: quick, cnn, smoke, quick-augment/);
   });
 
   it('errors name the key and the allowed values', () => {
