@@ -1,4 +1,6 @@
 import type { BiGruWeights, GruDirectionWeights } from './bigru.js';
+import { createVecMatKernel } from './kernels/vecmat.js';
+import type { VecMatKernel } from './kernels/vecmat.js';
 
 /**
  * out[c] += Σ_k v[k] · m[(k·stride) + offset + c] for c < width, k < rows. Four rows per
@@ -42,15 +44,41 @@ export class BiGruPredictor {
   private readonly gates: Float32Array;
   private readonly cand: Float32Array;
   private readonly pooled: Float32Array;
+  /** SIMD kernel and the byte offsets of its operands (recurrent weights per direction, h, r⊙h, gates, candidate). */
+  private readonly simd?: { kernel: VecMatKernel; u: [number, number]; h: number; rh: number; gates: number; cand: number };
 
-  constructor(readonly weights: BiGruWeights) {
+  constructor(
+    readonly weights: BiGruWeights,
+    opts: { simd?: boolean } = {},
+  ) {
     const hidden = weights.config.hidden;
-    this.h = new Float32Array(hidden);
+    const kernel = opts.simd !== false && hidden % 4 === 0 ? createVecMatKernel((6 * hidden * hidden + 5 * hidden) * 4) : undefined;
+    if (kernel) {
+      // The recurrent weights and the step vectors live in the kernel's memory; the
+      // Float32Array views below are what the JavaScript side reads and writes.
+      const u3 = 3 * hidden * hidden * 4;
+      const layout = { u: [0, u3] as [number, number], h: 2 * u3, rh: 2 * u3 + 4 * hidden, gates: 2 * u3 + 8 * hidden, cand: 2 * u3 + 16 * hidden };
+      const buf = kernel.memory.buffer;
+      new Float32Array(buf, layout.u[0], 3 * hidden * hidden).set(weights.forward.recurrent);
+      new Float32Array(buf, layout.u[1], 3 * hidden * hidden).set(weights.backward.recurrent);
+      this.h = new Float32Array(buf, layout.h, hidden);
+      this.rh = new Float32Array(buf, layout.rh, hidden);
+      this.gates = new Float32Array(buf, layout.gates, 2 * hidden);
+      this.cand = new Float32Array(buf, layout.cand, hidden);
+      this.simd = { kernel, ...layout };
+    } else {
+      this.h = new Float32Array(hidden);
+      this.rh = new Float32Array(hidden);
+      this.gates = new Float32Array(2 * hidden);
+      this.cand = new Float32Array(hidden);
+    }
     this.next = new Float32Array(hidden);
-    this.rh = new Float32Array(hidden);
-    this.gates = new Float32Array(2 * hidden);
-    this.cand = new Float32Array(hidden);
     this.pooled = new Float32Array(2 * hidden);
+  }
+
+  /** Whether the recurrent products run in the WebAssembly SIMD kernel. */
+  get usesSimd(): boolean {
+    return this.simd !== undefined;
   }
 
   get vocabSize(): number {
@@ -91,14 +119,21 @@ export class BiGruPredictor {
       const x = this.projection(dir, ids[reverse ? n - 1 - s : s] as number);
       // z and r pre-activations: x·Wzr + b + h·Uzr (h is all zeros at the first step)
       gates.set(x.subarray(0, 2 * hidden));
-      if (s > 0) addVecMat(gates, h, u, hidden, cols, 0, 2 * hidden);
+      const simd = this.simd;
+      if (s > 0) {
+        if (simd) simd.kernel.addVecMat(simd.gates, simd.h, simd.u[dir], hidden, cols, 2 * hidden);
+        else addVecMat(gates, h, u, hidden, cols, 0, 2 * hidden);
+      }
       for (let j = 0; j < hidden; j++) {
         const r = 1 / (1 + Math.exp(-(gates[hidden + j] as number)));
         rh[j] = r * (h[j] as number);
       }
       // candidate: x·Wh + b + (r ⊙ h)·Uh
       cand.set(x.subarray(2 * hidden, 3 * hidden));
-      if (s > 0) addVecMat(cand, rh, u, hidden, cols, 2 * hidden, hidden);
+      if (s > 0) {
+        if (simd) simd.kernel.addVecMat(simd.cand, simd.rh, simd.u[dir] + 8 * hidden, hidden, cols, hidden);
+        else addVecMat(cand, rh, u, hidden, cols, 2 * hidden, hidden);
+      }
       for (let j = 0; j < hidden; j++) {
         const z = 1 / (1 + Math.exp(-(gates[j] as number)));
         const hj = z * (h[j] as number) + (1 - z) * Math.tanh(cand[j] as number);

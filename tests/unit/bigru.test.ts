@@ -77,3 +77,25 @@ describe('bidirectional GRU member', () => {
     model.dispose();
   });
 });
+
+describe('GRU predictor SIMD kernel', () => {
+  it('gives the same scores as the JavaScript path, and is the one in use', () => {
+    const rng = createRng(21);
+    const cfg = { vocabSize: 30, dim: 6, hidden: 8, dropout: 0 };
+    const r = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.next() - 0.5);
+    const dir = (): BiGruWeights['forward'] => ({ kernel: r(cfg.dim * 3 * cfg.hidden), recurrent: r(cfg.hidden * 3 * cfg.hidden), bias: r(3 * cfg.hidden) });
+    const w: BiGruWeights = { kind: 'bigru', config: cfg, embedding: r(cfg.vocabSize * cfg.dim), forward: dir(), backward: dir(), outKernel: r(2 * cfg.hidden), outBias: 0.1 };
+    const simd = new BiGruPredictor(w);
+    const js = new BiGruPredictor(w, { simd: false });
+    expect(simd.usesSimd).toBe(true);
+    expect(js.usesSimd).toBe(false);
+    for (const s of [...sequences, Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9]), new Int32Array(0)]) {
+      expect(simd.predict(s)).toBeCloseTo(js.predict(s), 5);
+    }
+  });
+
+  it('the committed wasm bytes are what the .wat source compiles to', async () => {
+    const { execFileSync } = await import('node:child_process');
+    expect(execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { encoding: 'utf8' })).toContain('is current');
+  });
+});
