@@ -11,8 +11,8 @@
  * block, no trailing spaces. Pure: no I/O, no clock; the same input gives the same text.
  */
 import type { ArtifactMetadata } from '../artifact/metadata.js';
-import type { LatencyReport } from '../eval/latency.js';
-import type { BinaryMetrics } from '../eval/metrics.js';
+import type { LatencyReport, LatencySummary } from '../eval/latency.js';
+import type { BinaryMetrics, SplitMetrics } from '../eval/metrics.js';
 import type { CrossValidationReport, SearchReport } from '../pipeline/experiments.js';
 import type { ModelSpec } from '../spec/spec.js';
 import { xyChart } from './mermaid.js';
@@ -20,8 +20,8 @@ import { xyChart } from './mermaid.js';
 export interface ModelCardInput {
   spec: ModelSpec;
   metadata: ArtifactMetadata;
-  metrics: { dev?: BinaryMetrics; test?: BinaryMetrics };
-  latency: { single: LatencyReport; batch32: LatencyReport };
+  metrics: SplitMetrics;
+  latency: LatencySummary;
   /** EDA report object (JSON) from the data-preparation step; render defensively: only fields that exist. */
   eda: unknown;
   testLabels: readonly number[];

@@ -14,6 +14,12 @@ function percentile(sorted: Float64Array, q: number): number {
   return sorted[i] as number;
 }
 
+/** What the pipeline measures and reports: one text at a time, and batches of 32. */
+export interface LatencySummary {
+  single: LatencyReport;
+  batch32: LatencyReport;
+}
+
 export function summarizeLatencies(ms: ArrayLike<number>): LatencyReport {
   const sorted = Float64Array.from(ms).sort();
   const mean = sorted.reduce((s, x) => s + x, 0) / Math.max(1, sorted.length);

@@ -79,6 +79,12 @@ export interface BinaryMetrics {
   brier: number;
 }
 
+/** Metrics of a model per evaluated split. */
+export interface SplitMetrics {
+  dev?: BinaryMetrics;
+  test?: BinaryMetrics;
+}
+
 export interface McNemarResult {
   /** A correct, B wrong. */
   b: number;

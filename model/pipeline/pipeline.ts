@@ -8,8 +8,8 @@ import { renderModelCardDraft } from '../card/draft.js';
 import { evaluateExamples } from '../cli/evaluate.js';
 import { defaultCacheDir } from '../data/resolve.js';
 import { measureBatchLatency, measureSingleLatency } from '../eval/latency.js';
-import type { LatencyReport } from '../eval/latency.js';
-import type { BinaryMetrics } from '../eval/metrics.js';
+import type { LatencySummary } from '../eval/latency.js';
+import type { SplitMetrics } from '../eval/metrics.js';
 import { SentimentModel } from '../inference/sentiment-model.js';
 import type { BackendPreference } from '../nn/backend.js';
 import { loadSpec } from '../spec/spec.js';
@@ -42,8 +42,8 @@ export interface PipelineOptions {
 export interface PipelineResult {
   spec: ModelSpec;
   artifactDir: string;
-  metrics: { test?: BinaryMetrics; dev?: BinaryMetrics };
-  latency: { single: LatencyReport; batch32: LatencyReport };
+  metrics: SplitMetrics;
+  latency: LatencySummary;
   trained: TrainedModel;
   prepared: PreparedData;
   search?: SearchReport;
