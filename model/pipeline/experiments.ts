@@ -18,10 +18,14 @@ interface RunContext {
   progress: ProgressSink;
 }
 
-/** Accuracy of a freshly trained (not yet saved) model on examples. */
+/** A scorer for a freshly trained, not yet saved model (scoring never reads metadata). */
+function unsavedModel(trained: TrainedModel): SentimentModel {
+  return new SentimentModel({} as never, trained.tokenizer, trained.ensemble);
+}
+
+/** Accuracy of a freshly trained model on examples. */
 function accuracyOf(trained: TrainedModel, examples: readonly Example[]): number {
-  // The scorer only needs tokenizer + weights; metadata is not read when predicting.
-  const model = new SentimentModel({} as never, trained.tokenizer, trained.ensemble);
+  const model = unsavedModel(trained);
   let ok = 0;
   for (const e of examples) if ((model.score(e.text) >= 0.5 ? 1 : 0) === e.label) ok++;
   return ok / examples.length;
@@ -54,7 +58,7 @@ export async function crossValidate(spec: ModelSpec, examples: readonly Example[
     const fold = folds[i] as { train: Example[]; test: Example[] };
     ctx.progress.line(`[cv] fold ${i + 1}/${k}: train ${fold.train.length}, held out ${fold.test.length}`);
     const trained = await trainModel({ spec, train: fold.train, cacheDir: ctx.cacheDir, backend: ctx.backend, progress: ctx.progress });
-    const model = new SentimentModel({} as never, trained.tokenizer, trained.ensemble);
+    const model = unsavedModel(trained);
     const scores = Float64Array.from(fold.test, (e) => model.score(e.text));
     const m = evaluateBinary(Uint8Array.from(fold.test, (e) => e.label), scores, { bootstrapSamples: 1 });
     accuracies.push(m.accuracy);
