@@ -1,0 +1,156 @@
+import Fastify from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SentimentModel } from '../model/inference/sentiment-model.js';
+import type { ServiceConfig } from './config.js';
+import { problem } from './problems.js';
+import type { ProblemKind } from './problems.js';
+import { buildOpenApi } from './openapi.js';
+import type { RouteDoc } from './openapi.js';
+
+/** Where the served model lives; `model` is undefined until loaded (readyz answers 503). */
+export interface ModelHolder {
+  model?: SentimentModel;
+}
+
+const PREDICTION = {
+  type: 'object',
+  required: ['label', 'score'],
+  properties: { label: { type: 'string', enum: ['negative', 'positive'] }, score: { type: 'number', description: 'P(positive)' } },
+} as const;
+const MODEL_REF = { type: 'object', required: ['name', 'version'], properties: { name: { type: 'string' }, version: { type: 'string' } } } as const;
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' } },
+} as const;
+
+function sendProblem(reply: FastifyReply, kind: ProblemKind, detail: string, request?: FastifyRequest): FastifyReply {
+  const body = problem(kind, detail, request?.url);
+  return reply.code(body.status).type('application/problem+json').send(body);
+}
+
+/** Fastify's own error codes for bodies it could not accept, mapped to our problem types. */
+function classify(err: FastifyError): { kind: ProblemKind; detail: string } {
+  if (err.validation) return { kind: 'invalidRequest', detail: err.message.replace(/^body\/?/, 'body ') };
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { kind: 'bodyTooLarge', detail: 'the request body exceeds the configured limit' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { kind: 'unsupportedMediaType', detail: 'send the body as application/json' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { kind: 'malformedJson', detail: 'the body is not valid JSON' };
+    default:
+      if (err.statusCode === 400 && err instanceof SyntaxError) return { kind: 'malformedJson', detail: 'the body is not valid JSON' };
+      return { kind: 'internal', detail: 'the server could not handle the request' };
+  }
+}
+
+/** The inference service as a Fastify instance (routes, schemas, problem+json errors). */
+export function buildApp(config: ServiceConfig, holder: ModelHolder): FastifyInstance {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 128 ? req.headers['x-request-id'] : crypto.randomUUID()),
+  });
+  // JSON only: Fastify's default text/plain parser would turn a plain body into a string
+  // that then fails validation (422) instead of being refused as the wrong media type (415).
+  app.removeContentTypeParser('text/plain');
+  const routes: RouteDoc[] = [];
+  app.addHook('onRoute', (r) => {
+    if (r.schema) routes.push({ method: ([] as string[]).concat(r.method as string), url: r.url, schema: r.schema as RouteDoc['schema'] });
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const { kind, detail } = classify(err);
+    if (kind === 'internal') request.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, kind, detail, request);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'notFound', `no route ${request.method} ${request.url.split('?')[0]}`, request));
+
+  const ready = (reply: FastifyReply, request: FastifyRequest): SentimentModel | undefined => {
+    if (!holder.model) {
+      sendProblem(reply.header('retry-after', '5'), 'modelNotReady', 'the model is still loading or failed to load', request);
+      return undefined;
+    }
+    return holder.model;
+  };
+
+  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['operations'], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+
+  app.get(
+    '/readyz',
+    { schema: { summary: 'Readiness: 200 once the model is loaded', tags: ['operations'], response: { 200: { type: 'object', properties: { status: { type: 'string' }, model: MODEL_REF } }, 503: PROBLEM_SCHEMA } } },
+    async (request, reply) => {
+      const model = ready(reply, request);
+      if (model) return { status: 'ready', model: { name: model.name, version: model.version } };
+      return reply;
+    },
+  );
+
+  app.get('/v1/models', { schema: { summary: 'Metadata of the served model', tags: ['v1'], response: { 503: PROBLEM_SCHEMA } } }, async (request, reply) => {
+    const model = ready(reply, request);
+    if (!model) return reply;
+    const m = model.metadata;
+    return {
+      models: [
+        {
+          name: m.name,
+          version: m.version,
+          created_at: m.created_at,
+          git_commit: m.git_commit,
+          labels: m.labels,
+          architecture: m.architecture,
+          datasets: m.datasets,
+          metrics: { test: m.metrics.test ? { accuracy: (m.metrics.test as { accuracy: number }).accuracy, f1_macro: (m.metrics.test as { f1_macro: number }).f1_macro } : null },
+          input_schema: m.input_schema,
+          output_schema: m.output_schema,
+        },
+      ],
+    };
+  });
+
+  const text = { type: 'string', minLength: 1, maxLength: config.maxTextLength } as const;
+  app.post(
+    '/v1/predict',
+    {
+      schema: {
+        summary: 'Sentiment of one text or a batch of texts',
+        tags: ['v1'],
+        body: {
+          oneOf: [
+            { type: 'object', required: ['text'], additionalProperties: false, properties: { text } },
+            { type: 'object', required: ['texts'], additionalProperties: false, properties: { texts: { type: 'array', minItems: 1, maxItems: config.maxBatch, items: text } } },
+          ],
+        },
+        response: {
+          200: {
+            oneOf: [
+              { type: 'object', required: ['label', 'score', 'model'], properties: { ...PREDICTION.properties, model: MODEL_REF } },
+              { type: 'object', required: ['predictions', 'model'], properties: { predictions: { type: 'array', items: PREDICTION }, model: MODEL_REF } },
+            ],
+          },
+          413: PROBLEM_SCHEMA,
+          422: PROBLEM_SCHEMA,
+          503: PROBLEM_SCHEMA,
+        },
+      },
+    },
+    async (request, reply) => {
+      const model = ready(reply, request);
+      if (!model) return reply;
+      const body = request.body as { text?: string; texts?: string[] };
+      const ref = { name: model.name, version: model.version };
+      if (body.texts) return { predictions: model.predictBatch(body.texts), model: ref };
+      return { ...model.predict(body.text as string), model: ref };
+    },
+  );
+
+  // Registered without a schema, so it does not document itself.
+  app.get('/openapi.json', async () => buildOpenApi(routes, { title: 'gitops-ml inference API', version: '1.0.0' }));
+  return app;
+}

@@ -1,0 +1,60 @@
+import { ValidationError } from '../model/errors.js';
+import { createAjv } from '../model/util/ajv.js';
+
+/** Service settings, all from environment variables (12-factor), validated at start. */
+export interface ServiceConfig {
+  port: number;
+  host: string;
+  /** Artifact folder to serve; when unset, the newest under artifactsRoot. */
+  modelDir?: string;
+  artifactsRoot: string;
+  /** Largest accepted request body, bytes (413 above). */
+  bodyLimit: number;
+  /** Longest accepted text, characters (422 above). */
+  maxTextLength: number;
+  /** Most texts in one request (422 above). */
+  maxBatch: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const ENV_SCHEMA = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+    HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
+    MODEL_DIR: { type: 'string', minLength: 1 },
+    ARTIFACTS_DIR: { type: 'string', minLength: 1, default: 'model/artifacts' },
+    BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, maximum: 104857600, default: 1048576 },
+    MAX_TEXT_LENGTH: { type: 'integer', minimum: 1, maximum: 1000000, default: 5000 },
+    MAX_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 10000, default: 64 },
+    LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+  },
+} as const;
+
+const validate = createAjv({ useDefaults: true, coerceTypes: true, allErrors: true, strict: false }).compile(ENV_SCHEMA);
+
+/** Reads the config from `env`; a wrong value names the variable and what is allowed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const keys = Object.keys(ENV_SCHEMA.properties);
+  const doc: Record<string, unknown> = {};
+  for (const k of keys) if (env[k] !== undefined && env[k] !== '') doc[k] = env[k];
+  if (!validate(doc)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const name = e.instancePath.replace(/^\//, '');
+      const rule = ENV_SCHEMA.properties[name as keyof typeof ENV_SCHEMA.properties] as Record<string, unknown> | undefined;
+      const allowed = rule?.enum ? `one of ${(rule.enum as string[]).join(', ')}` : rule?.type === 'integer' ? `an integer from ${String(rule.minimum)} to ${String(rule.maximum)}` : 'a non-empty string';
+      return `${name}=${JSON.stringify(env[name])}: must be ${allowed}`;
+    });
+    throw new ValidationError('invalid service configuration', problems);
+  }
+  return {
+    port: doc.PORT as number,
+    host: doc.HOST as string,
+    modelDir: doc.MODEL_DIR as string | undefined,
+    artifactsRoot: doc.ARTIFACTS_DIR as string,
+    bodyLimit: doc.BODY_LIMIT_BYTES as number,
+    maxTextLength: doc.MAX_TEXT_LENGTH as number,
+    maxBatch: doc.MAX_BATCH_SIZE as number,
+    logLevel: doc.LOG_LEVEL as ServiceConfig['logLevel'],
+  };
+}

@@ -1,0 +1,26 @@
+/** The route schemas Fastify validates with, turned into an OpenAPI 3.0 document (one source of truth). */
+export interface RouteDoc {
+  method: string[];
+  url: string;
+  schema: { summary?: string; tags?: string[]; body?: unknown; response?: Record<string, unknown>; hide?: boolean };
+}
+
+export function buildOpenApi(routes: readonly RouteDoc[], info: { title: string; version: string }): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    for (const method of r.method) {
+      if (method === 'HEAD') continue;
+      const op: Record<string, unknown> = { summary: r.schema.summary, tags: r.schema.tags, responses: {} };
+      if (r.schema.body) op.requestBody = { required: true, content: { 'application/json': { schema: r.schema.body } } };
+      const responses: Record<string, unknown> = {};
+      for (const [code, schema] of Object.entries(r.schema.response ?? {})) {
+        const type = code === '200' ? 'application/json' : 'application/problem+json';
+        responses[code] = { description: code === '200' ? 'OK' : 'Problem details (RFC 9457)', content: { [type]: { schema } } };
+      }
+      if (Object.keys(responses).length === 0) responses['200'] = { description: 'OK' };
+      op.responses = responses;
+      (paths[r.url] ??= {})[method.toLowerCase()] = op;
+    }
+  }
+  return { openapi: '3.0.3', info, paths };
+}

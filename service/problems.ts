@@ -1,0 +1,30 @@
+/**
+ * RFC 9457 problem details with stable `type` URIs: clients and tests match on `type`,
+ * never on the human-readable `detail`.
+ */
+export const PROBLEM_BASE = 'https://gitops-ml.dev/problems/';
+
+export const PROBLEMS = {
+  malformedJson: { slug: 'malformed-json', status: 400, title: 'Malformed JSON' },
+  invalidRequest: { slug: 'invalid-request', status: 422, title: 'Invalid request' },
+  bodyTooLarge: { slug: 'body-too-large', status: 413, title: 'Request body too large' },
+  unsupportedMediaType: { slug: 'unsupported-media-type', status: 415, title: 'Unsupported media type' },
+  notFound: { slug: 'not-found', status: 404, title: 'Not found' },
+  modelNotReady: { slug: 'model-not-ready', status: 503, title: 'Model not ready' },
+  internal: { slug: 'internal', status: 500, title: 'Internal error' },
+} as const;
+
+export type ProblemKind = keyof typeof PROBLEMS;
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+}
+
+export function problem(kind: ProblemKind, detail: string, instance?: string): Problem {
+  const p = PROBLEMS[kind];
+  return { type: `${PROBLEM_BASE}${p.slug}`, title: p.title, status: p.status, detail, ...(instance ? { instance } : {}) };
+}

@@ -1,0 +1,113 @@
+import type { FastifyInstance } from 'fastify';
+import { loadArtifact, saveArtifact } from '../../model/artifact/artifact.js';
+import { initBackend } from '../../model/nn/backend.js';
+import { buildApp } from '../../service/app.js';
+import type { ModelHolder } from '../../service/app.js';
+import { loadConfig } from '../../service/config.js';
+import { PROBLEM_BASE } from '../../service/problems.js';
+import { artifactFixture } from '../helpers/artifact-fixture.js';
+
+let app: FastifyInstance;
+let base: string;
+const holder: ModelHolder = {};
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  const dir = await saveArtifact(artifactFixture());
+  holder.model = await loadArtifact(dir);
+  app = buildApp(loadConfig({ LOG_LEVEL: 'silent', MAX_TEXT_LENGTH: '200', MAX_BATCH_SIZE: '4', BODY_LIMIT_BYTES: '2048' }), holder);
+  // Real HTTP on loopback, not inject(): the same parsing and limits a client meets.
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+const post = (path: string, body: string, type = 'application/json'): Promise<Response> => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+
+async function expectProblem(res: Response, status: number, slug: string): Promise<{ detail: string }> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const body = (await res.json()) as { type: string; status: number; title: string; detail: string };
+  expect(body.type).toBe(`${PROBLEM_BASE}${slug}`);
+  expect(body.status).toBe(status);
+  // Nothing internal leaks: no stack frames, no file paths.
+  expect(JSON.stringify(body)).not.toMatch(/\bat .*\(|\/work\/|node_modules|\.ts:\d/);
+  return body;
+}
+
+describe('inference service over HTTP', () => {
+  it('predicts one text with the model reference', async () => {
+    const res = await post('/v1/predict', JSON.stringify({ text: "I didn't like it" }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { label: string; score: number; model: { name: string; version: string } };
+    expect(body.model).toEqual({ name: 'sentiment', version: '0.1.0' });
+    expect(body.label).toBe(body.score >= 0.5 ? 'positive' : 'negative');
+    // Same answer as the library: the service adds no preprocessing of its own.
+    expect(body.score).toBeCloseTo(holder.model?.score("I didn't like it") as number, 10);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('predicts a batch in order', async () => {
+    const texts = ['great movie', 'not good', 'bad'];
+    const res = await post('/v1/predict', JSON.stringify({ texts }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { predictions: { label: string; score: number }[] };
+    expect(body.predictions.map((p) => p.score)).toEqual(texts.map((t) => holder.model?.score(t)));
+  });
+
+  it('answers health, readiness and model metadata', async () => {
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', model: { name: 'sentiment', version: '0.1.0' } });
+    const models = (await (await fetch(`${base}/v1/models`)).json()) as { models: { name: string; version: string; labels: string[] }[] };
+    expect(models.models[0]).toMatchObject({ name: 'sentiment', version: '0.1.0', labels: ['negative', 'positive'] });
+  });
+
+  it('refuses bad requests with stable problem types', async () => {
+    await expectProblem(await post('/v1/predict', '{"text": '), 400, 'malformed-json');
+    await expectProblem(await post('/v1/predict', JSON.stringify({ text: 42 })), 422, 'invalid-request');
+    await expectProblem(await post('/v1/predict', JSON.stringify({ text: '' })), 422, 'invalid-request');
+    await expectProblem(await post('/v1/predict', JSON.stringify({ text: 'x'.repeat(201) })), 422, 'invalid-request');
+    await expectProblem(await post('/v1/predict', JSON.stringify({ texts: ['a', 'b', 'c', 'd', 'e'] })), 422, 'invalid-request');
+    await expectProblem(await post('/v1/predict', JSON.stringify({ texts: [] })), 422, 'invalid-request');
+    await expectProblem(await post('/v1/predict', JSON.stringify({ text: 'a', extra: 1 })), 422, 'invalid-request');
+    await expectProblem(await post('/v1/predict', JSON.stringify({ texts: ['a'.repeat(150), 'b'.repeat(150)], pad: 'p'.repeat(3000) })), 413, 'body-too-large');
+    await expectProblem(await post('/v1/predict', 'text=hello', 'text/plain'), 415, 'unsupported-media-type');
+    await expectProblem(await fetch(`${base}/v1/nothing-here`), 404, 'not-found');
+  });
+
+  it('says 503 with Retry-After until a model is loaded', async () => {
+    const empty = buildApp(loadConfig({ LOG_LEVEL: 'silent' }), {});
+    const url = await empty.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const res = await fetch(`${url}/readyz`);
+      expect(res.headers.get('retry-after')).toBe('5');
+      await expectProblem(res, 503, 'model-not-ready');
+      await expectProblem(await fetch(`${url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' }), 503, 'model-not-ready');
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('publishes an OpenAPI document generated from the route schemas', async () => {
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { oneOf: { properties: Record<string, { maxLength?: number; maxItems?: number }> }[] } }> } }>> };
+    expect(doc.openapi).toBe('3.0.3');
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/readyz', '/v1/models', '/v1/predict']);
+    const schema = doc.paths['/v1/predict']?.post?.requestBody?.content['application/json']?.schema;
+    // The limits in the document are the configured ones the server enforces.
+    expect(schema?.oneOf[0]?.properties.text?.maxLength).toBe(200);
+    expect(schema?.oneOf[1]?.properties.texts?.maxItems).toBe(4);
+  });
+});
+
+describe('service configuration', () => {
+  it('applies defaults', () => {
+    expect(loadConfig({})).toMatchObject({ port: 8080, bodyLimit: 1048576, maxBatch: 64, artifactsRoot: 'model/artifacts' });
+  });
+
+  it('a wrong value names the variable and what is allowed', () => {
+    expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT="eighty": must be an integer from 0 to 65535[\s\S]*LOG_LEVEL="loud": must be one of fatal, error/);
+  });
+});
