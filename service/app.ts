@@ -4,6 +4,7 @@ import type { SentimentModel } from '../model/inference/sentiment-model.js';
 import type { ServiceConfig } from './config.js';
 import { problem } from './problems.js';
 import type { ProblemKind } from './problems.js';
+import { ServiceMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import type { RouteDoc } from './openapi.js';
 
@@ -47,7 +48,7 @@ function classify(err: FastifyError): { kind: ProblemKind; detail: string } {
 }
 
 /** The inference service as a Fastify instance (routes, schemas, problem+json errors). */
-export function buildApp(config: ServiceConfig, holder: ModelHolder): FastifyInstance {
+export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: ServiceMetrics = new ServiceMetrics()): FastifyInstance {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -64,6 +65,8 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder): FastifyIns
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+
+  metrics.instrument(app);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { kind, detail } = classify(err);
@@ -145,6 +148,9 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder): FastifyIns
       if (!model) return reply;
       const body = request.body as { text?: string; texts?: string[] };
       const ref = { name: model.name, version: model.version };
+      const n = body.texts ? body.texts.length : 1;
+      metrics.predictions.inc({ endpoint: 'v1' }, n);
+      metrics.batchSize.observe(n);
       if (body.texts) return { predictions: model.predictBatch(body.texts), model: ref };
       return { ...model.predict(body.text as string), model: ref };
     },

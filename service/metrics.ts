@@ -1,0 +1,51 @@
+import client from 'prom-client';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Prometheus metrics of one server instance, in its own registry (so tests can build
+ * several apps in one process without clashing on the global one).
+ */
+export class ServiceMetrics {
+  readonly registry = new client.Registry();
+  readonly requests: client.Counter<'route' | 'method' | 'status'>;
+  readonly latency: client.Histogram<'route' | 'method' | 'status'>;
+  readonly predictions: client.Counter<'endpoint'>;
+  readonly batchSize: client.Histogram;
+  readonly modelLoadSeconds: client.Gauge;
+  readonly modelInfo: client.Gauge<'name' | 'version'>;
+
+  constructor(opts: { collectProcess?: boolean } = {}) {
+    const r = [this.registry];
+    this.requests = new client.Counter({ name: 'gitops_ml_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers: r });
+    this.latency = new client.Histogram({
+      name: 'gitops_ml_http_request_duration_seconds',
+      help: 'HTTP request latency by route, method and status',
+      labelNames: ['route', 'method', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: r,
+    });
+    this.predictions = new client.Counter({ name: 'gitops_ml_predictions_total', help: 'Texts scored', labelNames: ['endpoint'], registers: r });
+    this.batchSize = new client.Histogram({ name: 'gitops_ml_batch_size', help: 'Texts per prediction request', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers: r });
+    this.modelLoadSeconds = new client.Gauge({ name: 'gitops_ml_model_load_seconds', help: 'Time to verify and load the served artifact', registers: r });
+    this.modelInfo = new client.Gauge({ name: 'gitops_ml_model_info', help: 'The served model (value 1)', labelNames: ['name', 'version'], registers: r });
+    // Process metrics include event-loop lag (nodejs_eventloop_lag_*), heap and RSS.
+    if (opts.collectProcess !== false) client.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
+
+  setModel(name: string, version: string, loadSeconds: number): void {
+    this.modelInfo.reset();
+    this.modelInfo.labels(name, version).set(1);
+    this.modelLoadSeconds.set(loadSeconds);
+  }
+
+  /** Counts every request by its route template (not the raw URL: unbounded label values would explode the series). */
+  instrument(app: FastifyInstance): void {
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const labels = { route, method: request.method, status: String(reply.statusCode) };
+      this.requests.inc(labels);
+      this.latency.observe(labels, reply.elapsedTime / 1000);
+    });
+    app.get('/metrics', async (_request, reply) => reply.type(this.registry.contentType).send(await this.registry.metrics()));
+  }
+}
