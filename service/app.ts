@@ -5,8 +5,12 @@ import type { ServiceConfig } from './config.js';
 import { problem } from './problems.js';
 import type { ProblemKind } from './problems.js';
 import { ServiceMetrics } from './metrics.js';
+import { registerOip } from './oip.js';
 import { buildOpenApi } from './openapi.js';
 import type { RouteDoc } from './openapi.js';
+
+/** Version of this server's API implementation (reported by the v2 server metadata). */
+export const SERVER_VERSION = '0.1.0';
 
 /** Where the served model lives; `model` is undefined until loaded (readyz answers 503). */
 export interface ModelHolder {
@@ -155,6 +159,8 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
       return { ...model.predict(body.text as string), model: ref };
     },
   );
+
+  registerOip(app, config, holder, metrics, SERVER_VERSION);
 
   // Registered without a schema, so it does not document itself.
   app.get('/openapi.json', async () => buildOpenApi(routes, { title: 'gitops-ml inference API', version: '1.0.0' }));

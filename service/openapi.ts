@@ -10,7 +10,8 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { title: string;
   for (const r of routes) {
     for (const method of r.method) {
       if (method === 'HEAD') continue;
-      const op: Record<string, unknown> = { summary: r.schema.summary, tags: r.schema.tags, responses: {} };
+      const params = [...r.url.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+      const op: Record<string, unknown> = { summary: r.schema.summary, tags: r.schema.tags, responses: {}, ...(params.length ? { parameters: params } : {}) };
       if (r.schema.body) op.requestBody = { required: true, content: { 'application/json': { schema: r.schema.body } } };
       const responses: Record<string, unknown> = {};
       for (const [code, schema] of Object.entries(r.schema.response ?? {})) {
@@ -19,7 +20,8 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { title: string;
       }
       if (Object.keys(responses).length === 0) responses['200'] = { description: 'OK' };
       op.responses = responses;
-      (paths[r.url] ??= {})[method.toLowerCase()] = op;
+      // Fastify's ":name" path parameters are "{name}" in OpenAPI.
+      (paths[r.url.replace(/:(\w+)/g, '{$1}')] ??= {})[method.toLowerCase()] = op;
     }
   }
   return { openapi: '3.0.3', info, paths };

@@ -86,6 +86,10 @@ describe('inference service over HTTP', () => {
       await expectProblem(res, 503, 'model-not-ready');
       await expectProblem(await fetch(`${url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' }), 503, 'model-not-ready');
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const v2 = await fetch(`${url}/v2/health/ready`);
+      expect(v2.status).toBe(503);
+      expect(await v2.json()).toEqual({ error: 'model not ready' });
+      expect((await fetch(`${url}/v2/health/live`)).status).toBe(200);
     } finally {
       await empty.close();
     }
@@ -94,11 +98,61 @@ describe('inference service over HTTP', () => {
   it('publishes an OpenAPI document generated from the route schemas', async () => {
     const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { oneOf: { properties: Record<string, { maxLength?: number; maxItems?: number }> }[] } }> } }>> };
     expect(doc.openapi).toBe('3.0.3');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/readyz', '/v1/models', '/v1/predict']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/readyz', '/v1/models', '/v1/predict', '/v2/models/{name}/infer', '/v2/models/{name}/versions/{version}/infer']);
     const schema = doc.paths['/v1/predict']?.post?.requestBody?.content['application/json']?.schema;
     // The limits in the document are the configured ones the server enforces.
     expect(schema?.oneOf[0]?.properties.text?.maxLength).toBe(200);
     expect(schema?.oneOf[1]?.properties.texts?.maxItems).toBe(4);
+  });
+});
+
+describe('Open Inference Protocol v2', () => {
+  const infer = (body: unknown, path = '/v2/models/sentiment/infer'): Promise<Response> => post(path, JSON.stringify(body));
+  const textInput = (data: unknown[], shape = [data.length]): unknown => ({ name: 'text', shape, datatype: 'BYTES', data });
+
+  it('answers health, server and model metadata as the protocol shapes them', async () => {
+    expect(await (await fetch(`${base}/v2/health/live`)).json()).toEqual({ live: true });
+    expect(await (await fetch(`${base}/v2/health/ready`)).json()).toEqual({ ready: true });
+    expect(await (await fetch(`${base}/v2`)).json()).toEqual({ name: 'gitops-ml', version: '0.1.0', extensions: [] });
+    const meta = await (await fetch(`${base}/v2/models/sentiment`)).json();
+    expect(meta).toEqual({
+      name: 'sentiment',
+      versions: ['0.1.0'],
+      platform: 'tfjs_layers',
+      inputs: [{ name: 'text', datatype: 'BYTES', shape: [-1] }],
+      outputs: [{ name: 'probs', datatype: 'FP32', shape: [-1, 2] }],
+    });
+    expect(await (await fetch(`${base}/v2/models/sentiment/versions/0.1.0/ready`)).json()).toEqual({ name: 'sentiment', ready: true });
+  });
+
+  it('infers a batch: probs [n, 2] row-major, id echoed, nested data accepted', async () => {
+    const res = await infer({ id: '42', inputs: [textInput([['great movie'], ['awful plot']], [2, 1])], outputs: [{ name: 'probs' }] }, '/v2/models/sentiment/versions/0.1.0/infer');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { model_name: string; model_version: string; id: string; outputs: { name: string; shape: number[]; datatype: string; data: number[] }[] };
+    expect(body).toMatchObject({ model_name: 'sentiment', model_version: '0.1.0', id: '42' });
+    const out = body.outputs[0];
+    expect(out).toMatchObject({ name: 'probs', shape: [2, 2], datatype: 'FP32' });
+    const p = holder.model?.score('awful plot') as number;
+    expect(out?.data[2]).toBeCloseTo(1 - p, 10);
+    expect(out?.data[3]).toBeCloseTo(p, 10);
+  });
+
+  it('errors use the protocol body {"error": ...} with a useful status', async () => {
+    const expectError = async (res: Response, status: number, pattern: RegExp): Promise<void> => {
+      expect(res.status).toBe(status);
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(Object.keys(body)).toEqual(['error']);
+      expect(body.error).toMatch(pattern);
+    };
+    await expectError(await infer({ inputs: [textInput(['a'])] }, '/v2/models/other/infer'), 404, /model "other" not found/);
+    await expectError(await infer({ inputs: [textInput(['a'])] }, '/v2/models/sentiment/versions/9.9.9/infer'), 404, /no version "9\.9\.9"/);
+    await expectError(await infer({ inputs: [{ name: 'text', shape: [1], datatype: 'FP32', data: [1] }] }), 400, /datatype BYTES/);
+    await expectError(await infer({ inputs: [textInput(['a', 'b'], [3])] }), 400, /shape \[3\] \(3 elements\) but 2 data elements/);
+    await expectError(await infer({ inputs: [textInput(['a'])], outputs: [{ name: 'logits' }] }), 400, /unknown output "logits"/);
+    await expectError(await infer({ inputs: [textInput(['a', 'b', 'c', 'd', 'e'])] }), 400, /1 to 4 texts/);
+    await expectError(await infer({ inputs: 'nope' }), 400, /inputs/);
+    await expectError(await post('/v2/models/sentiment/infer', '{"inputs": ['), 400, /not valid JSON/);
+    await expectError(await fetch(`${base}/v2/nothing`), 404, /no route/);
   });
 });
 
