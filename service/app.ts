@@ -6,6 +6,7 @@ import { problem } from './problems.js';
 import type { ProblemKind } from './problems.js';
 import { ServiceMetrics } from './metrics.js';
 import { registerOip } from './oip.js';
+import { installAuth } from './auth.js';
 import { buildOpenApi } from './openapi.js';
 import type { RouteDoc } from './openapi.js';
 
@@ -71,6 +72,7 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
   });
 
   metrics.instrument(app);
+  installAuth(app, config.apiKeyHashes);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { kind, detail } = classify(err);

@@ -1,5 +1,6 @@
 import { ValidationError } from '../model/errors.js';
 import { createAjv } from '../model/util/ajv.js';
+import { parseKeyHashes } from './auth.js';
 
 /** Service settings, all from environment variables (12-factor), validated at start. */
 export interface ServiceConfig {
@@ -15,6 +16,8 @@ export interface ServiceConfig {
   /** Most texts in one request (422 above). */
   maxBatch: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** sha256 digests of the accepted API keys; empty = auth off. */
+  apiKeyHashes: Buffer[];
 }
 
 const ENV_SCHEMA = {
@@ -56,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     maxTextLength: doc.MAX_TEXT_LENGTH as number,
     maxBatch: doc.MAX_BATCH_SIZE as number,
     logLevel: doc.LOG_LEVEL as ServiceConfig['logLevel'],
+    apiKeyHashes: parseKeyHashes(env),
   };
 }

@@ -10,6 +10,7 @@ export const PROBLEMS = {
   bodyTooLarge: { slug: 'body-too-large', status: 413, title: 'Request body too large' },
   unsupportedMediaType: { slug: 'unsupported-media-type', status: 415, title: 'Unsupported media type' },
   notFound: { slug: 'not-found', status: 404, title: 'Not found' },
+  unauthorized: { slug: 'unauthorized', status: 401, title: 'Unauthorized' },
   modelNotReady: { slug: 'model-not-ready', status: 503, title: 'Model not ready' },
   internal: { slug: 'internal', status: 500, title: 'Internal error' },
 } as const;
