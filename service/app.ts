@@ -7,6 +7,7 @@ import type { ProblemKind } from './problems.js';
 import { ServiceMetrics } from './metrics.js';
 import { registerOip } from './oip.js';
 import { installAuth } from './auth.js';
+import { CachedScorer } from './scorer.js';
 import { buildOpenApi } from './openapi.js';
 import type { RouteDoc } from './openapi.js';
 
@@ -72,6 +73,7 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
   });
 
   metrics.instrument(app);
+  const scorer = new CachedScorer(metrics, config.cacheSize);
   installAuth(app, config.apiKeyHashes);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -157,12 +159,12 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
       const n = body.texts ? body.texts.length : 1;
       metrics.predictions.inc({ endpoint: 'v1' }, n);
       metrics.batchSize.observe(n);
-      if (body.texts) return { predictions: model.predictBatch(body.texts), model: ref };
-      return { ...model.predict(body.text as string), model: ref };
+      if (body.texts) return { predictions: body.texts.map((t) => scorer.predict(model, t)), model: ref };
+      return { ...scorer.predict(model, body.text as string), model: ref };
     },
   );
 
-  registerOip(app, config, holder, metrics, SERVER_VERSION);
+  registerOip(app, config, holder, metrics, scorer, SERVER_VERSION);
 
   // Registered without a schema, so it does not document itself.
   app.get('/openapi.json', async () => buildOpenApi(routes, { title: 'gitops-ml inference API', version: '1.0.0' }));

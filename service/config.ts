@@ -15,6 +15,8 @@ export interface ServiceConfig {
   maxTextLength: number;
   /** Most texts in one request (422 above). */
   maxBatch: number;
+  /** Entries of the prediction LRU cache; 0 disables it. */
+  cacheSize: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** sha256 digests of the accepted API keys; empty = auth off. */
   apiKeyHashes: Buffer[];
@@ -30,6 +32,7 @@ const ENV_SCHEMA = {
     BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, maximum: 104857600, default: 1048576 },
     MAX_TEXT_LENGTH: { type: 'integer', minimum: 1, maximum: 1000000, default: 5000 },
     MAX_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 10000, default: 64 },
+    CACHE_SIZE: { type: 'integer', minimum: 0, maximum: 10000000, default: 10000 },
     LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
   },
 } as const;
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     bodyLimit: doc.BODY_LIMIT_BYTES as number,
     maxTextLength: doc.MAX_TEXT_LENGTH as number,
     maxBatch: doc.MAX_BATCH_SIZE as number,
+    cacheSize: doc.CACHE_SIZE as number,
     logLevel: doc.LOG_LEVEL as ServiceConfig['logLevel'],
     apiKeyHashes: parseKeyHashes(env),
   };

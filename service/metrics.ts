@@ -13,6 +13,8 @@ export class ServiceMetrics {
   readonly batchSize: client.Histogram;
   readonly modelLoadSeconds: client.Gauge;
   readonly modelInfo: client.Gauge<'name' | 'version'>;
+  readonly cacheHits: client.Counter;
+  readonly cacheMisses: client.Counter;
 
   constructor(opts: { collectProcess?: boolean } = {}) {
     const r = [this.registry];
@@ -28,6 +30,8 @@ export class ServiceMetrics {
     this.batchSize = new client.Histogram({ name: 'gitops_ml_batch_size', help: 'Texts per prediction request', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers: r });
     this.modelLoadSeconds = new client.Gauge({ name: 'gitops_ml_model_load_seconds', help: 'Time to verify and load the served artifact', registers: r });
     this.modelInfo = new client.Gauge({ name: 'gitops_ml_model_info', help: 'The served model (value 1)', labelNames: ['name', 'version'], registers: r });
+    this.cacheHits = new client.Counter({ name: 'gitops_ml_cache_hits_total', help: 'Predictions answered from the LRU cache', registers: r });
+    this.cacheMisses = new client.Counter({ name: 'gitops_ml_cache_misses_total', help: 'Predictions computed by the model', registers: r });
     // Process metrics include event-loop lag (nodejs_eventloop_lag_*), heap and RSS.
     if (opts.collectProcess !== false) client.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
   }

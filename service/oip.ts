@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { ModelHolder } from './app.js';
 import type { ServiceConfig } from './config.js';
 import type { ServiceMetrics } from './metrics.js';
+import type { CachedScorer } from './scorer.js';
 
 /**
  * Open Inference Protocol v2 (KServe / Seldon / MLServer) REST routes, as an
@@ -50,7 +51,7 @@ const INFER_BODY = {
   },
 } as const;
 
-export function registerOip(app: FastifyInstance, config: ServiceConfig, holder: ModelHolder, metrics: ServiceMetrics, serverVersion: string): void {
+export function registerOip(app: FastifyInstance, config: ServiceConfig, holder: ModelHolder, metrics: ServiceMetrics, scorer: CachedScorer, serverVersion: string): void {
   void app.register(
     async (v2) => {
       v2.setErrorHandler((err: FastifyError | OipError, _request, reply) => {
@@ -112,7 +113,7 @@ export function registerOip(app: FastifyInstance, config: ServiceConfig, holder:
         metrics.predictions.inc({ endpoint: 'v2' }, texts.length);
         metrics.batchSize.observe(texts.length);
         const data = (texts as string[]).flatMap((t) => {
-          const p = m.score(t);
+          const p = scorer.score(m, t);
           return [1 - p, p];
         });
         return { model_name: m.name, model_version: m.version, ...(body.id !== undefined ? { id: body.id } : {}), outputs: [{ name: OIP_OUTPUT, shape: [texts.length, 2], datatype: 'FP32', data }] };

@@ -87,6 +87,9 @@ describe('metrics scraped by a real Prometheus', () => {
     expect(Number((await query('gitops_ml_predictions_total'))[0]?.value[1])).toBe(5);
     expect(Number((await query('gitops_ml_batch_size_count'))[0]?.value[1])).toBe(4);
     expect((await query('gitops_ml_http_request_duration_seconds_bucket{route="/v1/predict"}')).length).toBeGreaterThan(5);
+    // Five distinct texts: all misses, no hits yet.
+    expect(Number((await query('gitops_ml_cache_misses_total'))[0]?.value[1])).toBe(5);
+    expect(Number((await query('gitops_ml_cache_hits_total'))[0]?.value[1])).toBe(0);
   });
 
   it('exposes the model version, load time, event-loop lag and process metrics', async () => {

@@ -156,6 +156,36 @@ describe('Open Inference Protocol v2', () => {
   });
 });
 
+describe('prediction cache', () => {
+  it('answers repeated texts from the LRU cache with the same result, counting hits and misses', async () => {
+    const scrape = async (): Promise<{ hits: number; misses: number }> => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const num = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+      return { hits: num('gitops_ml_cache_hits_total'), misses: num('gitops_ml_cache_misses_total') };
+    };
+    const before = await scrape();
+    const a = await (await post('/v1/predict', JSON.stringify({ text: 'a cache test sentence' }))).json();
+    const b = await (await post('/v1/predict', JSON.stringify({ text: 'a cache test sentence' }))).json();
+    expect(b).toEqual(a);
+    const after = await scrape();
+    expect(after.misses - before.misses).toBe(1);
+    expect(after.hits - before.hits).toBe(1);
+  });
+
+  it('CACHE_SIZE=0 turns it off', async () => {
+    const off = buildApp(loadConfig({ LOG_LEVEL: 'silent', CACHE_SIZE: '0' }), holder);
+    const url = await off.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      for (let i = 0; i < 2; i++) await fetch(`${url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"same"}' });
+      const text = await (await fetch(`${url}/metrics`)).text();
+      expect(text).toMatch(/^gitops_ml_cache_hits_total 0$/m);
+      expect(text).toMatch(/^gitops_ml_cache_misses_total 0$/m);
+    } finally {
+      await off.close();
+    }
+  });
+});
+
 describe('service configuration', () => {
   it('applies defaults', () => {
     expect(loadConfig({})).toMatchObject({ port: 8080, bodyLimit: 1048576, maxBatch: 64, artifactsRoot: 'model/artifacts' });
