@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SentimentModel } from '../model/inference/sentiment-model.js';
@@ -72,6 +73,8 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
     reply.header('x-request-id', request.id);
   });
 
+  // Security headers (nosniff, frame-ancestors none, HSTS, …) on every answer, errors included.
+  void app.register(helmet, { global: true });
   metrics.instrument(app);
   const scorer = new CachedScorer(metrics, config.cacheSize);
   installAuth(app, config.apiKeyHashes);

@@ -47,6 +47,8 @@ describe('inference service over HTTP', () => {
     // Same answer as the library: the service adds no preprocessing of its own.
     expect(body.score).toBeCloseTo(holder.model?.score("I didn't like it") as number, 10);
     expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-powered-by')).toBeNull();
   });
 
   it('predicts a batch in order', async () => {
@@ -74,7 +76,9 @@ describe('inference service over HTTP', () => {
     await expectProblem(await post('/v1/predict', JSON.stringify({ text: 'a', extra: 1 })), 422, 'invalid-request');
     await expectProblem(await post('/v1/predict', JSON.stringify({ texts: ['a'.repeat(150), 'b'.repeat(150)], pad: 'p'.repeat(3000) })), 413, 'body-too-large');
     await expectProblem(await post('/v1/predict', 'text=hello', 'text/plain'), 415, 'unsupported-media-type');
-    await expectProblem(await fetch(`${base}/v1/nothing-here`), 404, 'not-found');
+    const missing = await fetch(`${base}/v1/nothing-here`);
+    expect(missing.headers.get('x-content-type-options')).toBe('nosniff');
+    await expectProblem(missing, 404, 'not-found');
   });
 
   it('says 503 with Retry-After until a model is loaded', async () => {
