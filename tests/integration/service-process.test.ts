@@ -1,22 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { saveArtifact } from '../../model/artifact/artifact.js';
 import { initBackend } from '../../model/nn/backend.js';
 import { artifactFixture } from '../helpers/artifact-fixture.js';
+import { freePort } from '../helpers/net.js';
 import { REPO_ROOT } from '../helpers/datasets.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const entry = join(REPO_ROOT, 'dist/service/server.js');
 
