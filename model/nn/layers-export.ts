@@ -108,20 +108,28 @@ function gruBranch(input: tf.SymbolicTensor, g: BiGruWeights, gi: number): tf.Sy
   return dense.apply(pooled) as tf.SymbolicTensor;
 }
 
+/** The embedding of the member whose layers are prefixed `prefix` (e.g. "m0", "g1"), or undefined when there is no such member. */
+function memberEmbedding(model: tf.LayersModel, prefix: string): { embedding: Float32Array; vocabSize: number; dim: number } | undefined {
+  const layer = model.layers.find((l) => l.name === `${prefix}_embedding`);
+  if (!layer) return undefined;
+  const t = layer.getWeights()[0] as tf.Tensor;
+  const [vocabSize, dim] = t.shape as [number, number];
+  return { embedding: Float32Array.from(t.dataSync() as Float32Array), vocabSize, dim };
+}
+
 function extractGruMembers(model: tf.LayersModel): BiGruWeights[] {
   const out: BiGruWeights[] = [];
   for (let gi = 0; ; gi++) {
-    const embLayer = model.layers.find((l) => l.name === `g${gi}_embedding`);
-    if (!embLayer) break;
-    const [embT] = embLayer.getWeights();
-    const [vocabSize, dim] = (embT as tf.Tensor).shape as [number, number];
+    const emb = memberEmbedding(model, `g${gi}`);
+    if (!emb) break;
+    const { embedding, vocabSize, dim } = emb;
     const w = model.getLayer(`g${gi}_bigru`).getWeights().map((t) => Float32Array.from(t.dataSync() as Float32Array));
     const hidden = Math.round(Math.sqrt((w[1] as Float32Array).length / 3)); // recurrent kernel is [hidden, 3·hidden]
     const dense = model.getLayer(`g${gi}_score`).getWeights();
     out.push({
       kind: 'bigru',
       config: { vocabSize, dim, hidden, dropout: 0 },
-      embedding: Float32Array.from((embT as tf.Tensor).dataSync() as Float32Array),
+      embedding,
       forward: { kernel: w[0] as Float32Array, recurrent: w[1] as Float32Array, bias: w[2] as Float32Array },
       backward: { kernel: w[3] as Float32Array, recurrent: w[4] as Float32Array, bias: w[5] as Float32Array },
       outKernel: Float32Array.from((dense[0] as tf.Tensor).dataSync() as Float32Array),
@@ -184,10 +192,9 @@ export function extractEnsemble(model: tf.LayersModel): EnsembleWeights {
 function extractCnnMembers(model: tf.LayersModel): TextCnnWeights[] {
   const members: TextCnnWeights[] = [];
   for (let mi = 0; ; mi++) {
-    const embLayer = model.layers.find((l) => l.name === `m${mi}_embedding`);
-    if (!embLayer) break;
-    const [embT] = embLayer.getWeights();
-    const [vocabSize, dim] = (embT as tf.Tensor).shape as [number, number];
+    const emb = memberEmbedding(model, `m${mi}`);
+    if (!emb) break;
+    const { embedding, vocabSize, dim } = emb;
     const convs = model.layers
       .filter((l) => l.name.startsWith(`m${mi}_conv`))
       .map((l) => ({ w: Number(l.name.slice(`m${mi}_conv`.length)), weights: l.getWeights() }))
@@ -208,7 +215,7 @@ function extractCnnMembers(model: tf.LayersModel): TextCnnWeights[] {
     members.push({
       kind: 'text-cnn',
       config: { vocabSize, dim, widths, filters, dropout: 0, staticColumns: 0 },
-      embedding: Float32Array.from((embT as tf.Tensor).dataSync() as Float32Array),
+      embedding,
       projection,
       convBias,
       outKernel: Float32Array.from((dense[0] as tf.Tensor).dataSync() as Float32Array),
