@@ -8,17 +8,17 @@ import type { ProblemKind } from './problems.js';
 import { ServiceMetrics } from './metrics.js';
 import { registerOip } from './oip.js';
 import { installAuth } from './auth.js';
-import { CachedScorer } from './scorer.js';
-import { buildOpenApi } from './openapi.js';
+import { CachedScorer, toScored } from './scorer.js';
+import { registerApiDocs } from './openapi.js';
 import type { RouteDoc } from './openapi.js';
+import { registerProtection } from './protection.js';
+import { ModelLoader, ReloadError, resolveModelDir } from './reload.js';
+import type { ModelHolder } from './reload.js';
+
+export type { ModelHolder } from './reload.js';
 
 /** Version of this server's API implementation (reported by the v2 server metadata). */
 export const SERVER_VERSION = '0.1.0';
-
-/** Where the served model lives; `model` is undefined until loaded (readyz answers 503). */
-export interface ModelHolder {
-  model?: SentimentModel;
-}
 
 const PREDICTION = {
   type: 'object',
@@ -40,6 +40,7 @@ function sendProblem(reply: FastifyReply, kind: ProblemKind, detail: string, req
 /** Fastify's own error codes for bodies it could not accept, mapped to our problem types. */
 function classify(err: FastifyError): { kind: ProblemKind; detail: string } {
   if (err.validation) return { kind: 'invalidRequest', detail: err.message.replace(/^body\/?/, 'body ') };
+  if (err.statusCode === 429) return { kind: 'rateLimited', detail: err.message };
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { kind: 'bodyTooLarge', detail: 'the request body exceeds the configured limit' };
@@ -54,13 +55,24 @@ function classify(err: FastifyError): { kind: ProblemKind; detail: string } {
   }
 }
 
-/** The inference service as a Fastify instance (routes, schemas, problem+json errors). */
-export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: ServiceMetrics = new ServiceMetrics()): FastifyInstance {
+export interface AppOptions {
+  /** Swaps the served model (admin route); by default one that reloads MODEL_DIR or the newest artifact. */
+  loader?: ModelLoader;
+  /** Where logs go (default stdout); tests capture them here. */
+  logStream?: { write(line: string): void };
+}
+
+/**
+ * The inference service as a Fastify instance: security headers, auth, rate limiting
+ * and load shedding first, then the routes (v1, OIP v2, operations) in one plugin so
+ * every hook above applies to all of them.
+ */
+export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: ServiceMetrics = new ServiceMetrics(), options: AppOptions = {}): FastifyInstance {
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: config.bodyLimit,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
-    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 128 ? req.headers['x-request-id'] : crypto.randomUUID()),
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\w.:-]{1,128}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : crypto.randomUUID()),
   });
   // JSON only: Fastify's default text/plain parser would turn a plain body into a string
   // that then fails validation (422) instead of being refused as the wrong media type (415).
@@ -75,9 +87,12 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
 
   // Security headers (nosniff, frame-ancestors none, HSTS, …) on every answer, errors included.
   void app.register(helmet, { global: true });
-  metrics.instrument(app);
-  const scorer = new CachedScorer(metrics, config.cacheSize);
+  metrics.countRequests(app);
   installAuth(app, config.apiKeyHashes);
+  void app.register(registerProtection, config);
+
+  const scorer = new CachedScorer(metrics, config.cacheSize, { maxTexts: config.batchMaxSize, maxWaitMs: config.batchMaxWaitMs });
+  const loader = options.loader ?? new ModelLoader(holder, metrics, () => resolveModelDir(config));
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { kind, detail } = classify(err);
@@ -94,82 +109,115 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
     return holder.model;
   };
 
-  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['operations'], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+  void app.register(async (api) => {
+    metrics.exposeRoute(api);
+    api.get('/healthz', { schema: { summary: 'Liveness', tags: ['operations'], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
 
-  app.get(
-    '/readyz',
-    { schema: { summary: 'Readiness: 200 once the model is loaded', tags: ['operations'], response: { 200: { type: 'object', properties: { status: { type: 'string' }, model: MODEL_REF } }, 503: PROBLEM_SCHEMA } } },
-    async (request, reply) => {
-      const model = ready(reply, request);
-      if (model) return { status: 'ready', model: { name: model.name, version: model.version } };
-      return reply;
-    },
-  );
-
-  app.get('/v1/models', { schema: { summary: 'Metadata of the served model', tags: ['v1'], response: { 503: PROBLEM_SCHEMA } } }, async (request, reply) => {
-    const model = ready(reply, request);
-    if (!model) return reply;
-    const m = model.metadata;
-    return {
-      models: [
-        {
-          name: m.name,
-          version: m.version,
-          created_at: m.created_at,
-          git_commit: m.git_commit,
-          labels: m.labels,
-          architecture: m.architecture,
-          datasets: m.datasets,
-          metrics: { test: m.metrics.test ? { accuracy: (m.metrics.test as { accuracy: number }).accuracy, f1_macro: (m.metrics.test as { f1_macro: number }).f1_macro } : null },
-          input_schema: m.input_schema,
-          output_schema: m.output_schema,
-        },
-      ],
-    };
-  });
-
-  const text = { type: 'string', minLength: 1, maxLength: config.maxTextLength } as const;
-  app.post(
-    '/v1/predict',
-    {
-      schema: {
-        summary: 'Sentiment of one text or a batch of texts',
-        tags: ['v1'],
-        body: {
-          oneOf: [
-            { type: 'object', required: ['text'], additionalProperties: false, properties: { text } },
-            { type: 'object', required: ['texts'], additionalProperties: false, properties: { texts: { type: 'array', minItems: 1, maxItems: config.maxBatch, items: text } } },
-          ],
-        },
-        response: {
-          200: {
-            oneOf: [
-              { type: 'object', required: ['label', 'score', 'model'], properties: { ...PREDICTION.properties, model: MODEL_REF } },
-              { type: 'object', required: ['predictions', 'model'], properties: { predictions: { type: 'array', items: PREDICTION }, model: MODEL_REF } },
-            ],
-          },
-          413: PROBLEM_SCHEMA,
-          422: PROBLEM_SCHEMA,
-          503: PROBLEM_SCHEMA,
-        },
+    api.get(
+      '/readyz',
+      { schema: { summary: 'Readiness: 200 once the model is loaded', tags: ['operations'], response: { 200: { type: 'object', properties: { status: { type: 'string' }, model: MODEL_REF } }, 503: PROBLEM_SCHEMA } } },
+      async (request, reply) => {
+        const model = ready(reply, request);
+        if (model) return { status: 'ready', model: { name: model.name, version: model.version } };
+        return reply;
       },
-    },
-    async (request, reply) => {
+    );
+
+    api.get('/v1/models', { schema: { summary: 'Metadata of the served model', tags: ['v1'], response: { 503: PROBLEM_SCHEMA } } }, async (request, reply) => {
       const model = ready(reply, request);
       if (!model) return reply;
-      const body = request.body as { text?: string; texts?: string[] };
-      const ref = { name: model.name, version: model.version };
-      const n = body.texts ? body.texts.length : 1;
-      metrics.predictions.inc({ endpoint: 'v1' }, n);
-      metrics.batchSize.observe(n);
-      if (body.texts) return { predictions: body.texts.map((t) => scorer.predict(model, t)), model: ref };
-      return { ...scorer.predict(model, body.text as string), model: ref };
-    },
-  );
+      const m = model.metadata;
+      return {
+        models: [
+          {
+            name: m.name,
+            version: m.version,
+            created_at: m.created_at,
+            git_commit: m.git_commit,
+            labels: m.labels,
+            architecture: m.architecture,
+            datasets: m.datasets,
+            metrics: { test: m.metrics.test ? { accuracy: (m.metrics.test as { accuracy: number }).accuracy, f1_macro: (m.metrics.test as { f1_macro: number }).f1_macro } : null },
+            input_schema: m.input_schema,
+            output_schema: m.output_schema,
+          },
+        ],
+      };
+    });
 
-  registerOip(app, config, holder, metrics, scorer, SERVER_VERSION);
+    const text = { type: 'string', minLength: 1, maxLength: config.maxTextLength } as const;
+    api.post(
+      '/v1/predict',
+      {
+        schema: {
+          summary: 'Sentiment of one text or a batch of texts',
+          tags: ['v1'],
+          body: {
+            oneOf: [
+              { type: 'object', required: ['text'], additionalProperties: false, properties: { text } },
+              { type: 'object', required: ['texts'], additionalProperties: false, properties: { texts: { type: 'array', minItems: 1, maxItems: config.maxBatch, items: text } } },
+            ],
+          },
+          response: {
+            200: {
+              oneOf: [
+                { type: 'object', required: ['label', 'score', 'model'], properties: { ...PREDICTION.properties, model: MODEL_REF } },
+                { type: 'object', required: ['predictions', 'model'], properties: { predictions: { type: 'array', items: PREDICTION }, model: MODEL_REF } },
+              ],
+            },
+            413: PROBLEM_SCHEMA,
+            422: PROBLEM_SCHEMA,
+            429: PROBLEM_SCHEMA,
+            503: PROBLEM_SCHEMA,
+          },
+        },
+      },
+      async (request, reply) => {
+        // Taken once: a hot reload during this request does not change who answers it.
+        const model = ready(reply, request);
+        if (!model) return reply;
+        const body = request.body as { text?: string; texts?: string[] };
+        const texts = body.texts ?? [body.text as string];
+        if (config.logRequestText) request.log.info({ texts }, 'prediction input');
+        metrics.predictions.inc({ endpoint: 'v1' }, texts.length);
+        const scores = await scorer.scoreMany(model, texts);
+        const ref = { name: model.name, version: model.version };
+        if (body.texts) return { predictions: scores.map(toScored), model: ref };
+        return { ...toScored(scores[0] as number), model: ref };
+      },
+    );
 
-  // Registered without a schema, so it does not document itself.
-  app.get('/openapi.json', async () => buildOpenApi(routes, { title: 'gitops-ml inference API', version: '1.0.0' }));
+    api.post(
+      '/admin/reload',
+      {
+        schema: {
+          summary: 'Hot-reload the model from MODEL_DIR (or the newest artifact); needs an API key',
+          tags: ['operations'],
+          response: {
+            200: { type: 'object', required: ['status', 'model'], properties: { status: { type: 'string' }, model: MODEL_REF, previous: MODEL_REF, load_seconds: { type: 'number' } } },
+            403: PROBLEM_SCHEMA,
+            409: PROBLEM_SCHEMA,
+          },
+        },
+      },
+      async (request, reply) => {
+        // Without keys there is no way to tell an operator from anyone else: the route stays shut (SIGHUP still works).
+        if (config.apiKeyHashes.length === 0) return sendProblem(reply, 'forbidden', 'admin routes are off: configure API keys (API_KEY_SHA256 or API_KEYS_FILE) to use them, or send SIGHUP to the process', request);
+        try {
+          const out = await loader.reload();
+          request.log.info({ model: out.current, previous: out.previous, dir: out.dir, key: request.apiKeyId }, 'model reloaded');
+          return { status: 'reloaded', model: out.current, ...(out.previous ? { previous: out.previous } : {}), load_seconds: out.loadSeconds };
+        } catch (err) {
+          if (!(err instanceof ReloadError)) throw err;
+          request.log.error({ code: err.code, reason: err.message }, 'model reload refused');
+          return sendProblem(reply, 'artifactRefused', err.publicDetail, request);
+        }
+      },
+    );
+
+    registerOip(api, config, holder, metrics, scorer, SERVER_VERSION);
+  });
+
+  registerApiDocs(app, routes, { title: 'gitops-ml inference API', version: '1.0.0' });
   return app;
 }

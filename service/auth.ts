@@ -29,23 +29,43 @@ export function parseKeyHashes(env: NodeJS.ProcessEnv): Buffer[] {
   });
 }
 
-export function keyMatches(presented: string, hashes: readonly Buffer[]): boolean {
+/** Index of the configured hash the key matches, or -1. Every hash is compared, match or not, so timing does not tell which one (or whether any) matched. */
+export function keyIndex(presented: string, hashes: readonly Buffer[]): number {
   const digest = createHash('sha256').update(presented).digest();
-  let ok = false;
-  for (const h of hashes) ok = timingSafeEqual(digest, h) || ok;
-  return ok;
+  let found = -1;
+  hashes.forEach((h, i) => {
+    if (timingSafeEqual(digest, h)) found = i;
+  });
+  return found;
 }
 
-/** Routes that stay open for probes and scrapers. */
-const PUBLIC = new Set(['/healthz', '/readyz', '/metrics', '/v2/health/live', '/v2/health/ready']);
+export function keyMatches(presented: string, hashes: readonly Buffer[]): boolean {
+  return keyIndex(presented, hashes) >= 0;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** "key-<n>" (position in the configured list) once auth accepted the request's key; never the key itself. */
+    apiKeyId?: string;
+  }
+}
+
+/** Routes that stay open for probes, scrapers and the API description. */
+const PUBLIC = new Set(['/healthz', '/readyz', '/metrics', '/v2/health/live', '/v2/health/ready', '/openapi.json']);
+export const isPublicPath = (path: string): boolean => PUBLIC.has(path) || path === '/docs' || path.startsWith('/docs/');
 
 export function installAuth(app: FastifyInstance, hashes: readonly Buffer[]): void {
+  app.decorateRequest('apiKeyId', undefined);
   if (hashes.length === 0) return;
   app.addHook('onRequest', async (request, reply) => {
-    if (PUBLIC.has(request.url.split('?')[0] as string)) return;
+    if (isPublicPath(request.url.split('?')[0] as string)) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
-    if (match && keyMatches(match[1] as string, hashes)) return;
+    const index = match ? keyIndex(match[1] as string, hashes) : -1;
+    if (index >= 0) {
+      request.apiKeyId = `key-${index + 1}`;
+      return;
+    }
     const body = problem('unauthorized', match ? 'the API key is not valid' : 'send "Authorization: Bearer <key>"', request.url.split('?')[0]);
     return reply.code(401).header('www-authenticate', 'Bearer realm="gitops-ml"').type('application/problem+json').send(body);
   });

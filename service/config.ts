@@ -20,6 +20,17 @@ export interface ServiceConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** sha256 digests of the accepted API keys; empty = auth off. */
   apiKeyHashes: Buffer[];
+  /** Micro-batching: most texts per model call, and how long a text may wait for others (0 = off). */
+  batchMaxSize: number;
+  batchMaxWaitMs: number;
+  /** Requests per client (API key, else IP) per window; 0 = off. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  /** Shed load (503 + Retry-After) when the mean event-loop delay exceeds this; 0 = off. */
+  shedMaxEventLoopDelayMs: number;
+  shedRetryAfterSeconds: number;
+  /** Log the texts of prediction requests (off by default: inputs may be personal data). */
+  logRequestText: boolean;
 }
 
 const ENV_SCHEMA = {
@@ -34,6 +45,13 @@ const ENV_SCHEMA = {
     MAX_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 10000, default: 64 },
     CACHE_SIZE: { type: 'integer', minimum: 0, maximum: 10000000, default: 10000 },
     LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    MICROBATCH_MAX_TEXTS: { type: 'integer', minimum: 1, maximum: 4096, default: 32 },
+    MICROBATCH_MAX_WAIT_MS: { type: 'integer', minimum: 0, maximum: 1000, default: 0 },
+    RATE_LIMIT_MAX: { type: 'integer', minimum: 0, maximum: 100000000, default: 6000 },
+    RATE_LIMIT_WINDOW_MS: { type: 'integer', minimum: 100, maximum: 86400000, default: 60000 },
+    SHED_MAX_EVENT_LOOP_DELAY_MS: { type: 'integer', minimum: 0, maximum: 60000, default: 200 },
+    SHED_RETRY_AFTER_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 2 },
+    LOG_REQUEST_TEXT: { enum: ['true', 'false'], default: 'false' },
   },
 } as const;
 
@@ -64,5 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     cacheSize: doc.CACHE_SIZE as number,
     logLevel: doc.LOG_LEVEL as ServiceConfig['logLevel'],
     apiKeyHashes: parseKeyHashes(env),
+    batchMaxSize: doc.MICROBATCH_MAX_TEXTS as number,
+    batchMaxWaitMs: doc.MICROBATCH_MAX_WAIT_MS as number,
+    rateLimitMax: doc.RATE_LIMIT_MAX as number,
+    rateLimitWindowMs: doc.RATE_LIMIT_WINDOW_MS as number,
+    shedMaxEventLoopDelayMs: doc.SHED_MAX_EVENT_LOOP_DELAY_MS as number,
+    shedRetryAfterSeconds: doc.SHED_RETRY_AFTER_SECONDS as number,
+    logRequestText: doc.LOG_REQUEST_TEXT === 'true',
   };
 }

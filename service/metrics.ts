@@ -15,6 +15,7 @@ export class ServiceMetrics {
   readonly modelInfo: client.Gauge<'name' | 'version'>;
   readonly cacheHits: client.Counter;
   readonly cacheMisses: client.Counter;
+  readonly reloads: client.Counter<'outcome'>;
 
   constructor(opts: { collectProcess?: boolean } = {}) {
     const r = [this.registry];
@@ -27,11 +28,12 @@ export class ServiceMetrics {
       registers: r,
     });
     this.predictions = new client.Counter({ name: 'gitops_ml_predictions_total', help: 'Texts scored', labelNames: ['endpoint'], registers: r });
-    this.batchSize = new client.Histogram({ name: 'gitops_ml_batch_size', help: 'Texts per prediction request', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers: r });
+    this.batchSize = new client.Histogram({ name: 'gitops_ml_batch_size', help: 'Texts per model call (a request, or several requests grouped by the micro-batcher)', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers: r });
     this.modelLoadSeconds = new client.Gauge({ name: 'gitops_ml_model_load_seconds', help: 'Time to verify and load the served artifact', registers: r });
     this.modelInfo = new client.Gauge({ name: 'gitops_ml_model_info', help: 'The served model (value 1)', labelNames: ['name', 'version'], registers: r });
     this.cacheHits = new client.Counter({ name: 'gitops_ml_cache_hits_total', help: 'Predictions answered from the LRU cache', registers: r });
     this.cacheMisses = new client.Counter({ name: 'gitops_ml_cache_misses_total', help: 'Predictions computed by the model', registers: r });
+    this.reloads = new client.Counter({ name: 'gitops_ml_model_reloads_total', help: 'Hot reloads of the model by outcome (loaded, refused)', labelNames: ['outcome'], registers: r });
     // Process metrics include event-loop lag (nodejs_eventloop_lag_*), heap and RSS.
     if (opts.collectProcess !== false) client.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
   }
@@ -43,13 +45,16 @@ export class ServiceMetrics {
   }
 
   /** Counts every request by its route template (not the raw URL: unbounded label values would explode the series). */
-  instrument(app: FastifyInstance): void {
+  countRequests(app: FastifyInstance): void {
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
       const labels = { route, method: request.method, status: String(reply.statusCode) };
       this.requests.inc(labels);
       this.latency.observe(labels, reply.elapsedTime / 1000);
     });
+  }
+
+  exposeRoute(app: FastifyInstance): void {
     app.get('/metrics', async (_request, reply) => reply.type(this.registry.contentType).send(await this.registry.metrics()));
   }
 }

@@ -61,6 +61,10 @@ export function registerOip(app: FastifyInstance, config: ServiceConfig, holder:
         if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'request body too large' });
         if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ error: 'send the body as application/json' });
         if (fe.statusCode === 400) return reply.code(400).send({ error: 'the body is not valid JSON' });
+        // Rate limiting (429) and load shedding (503) raise errors from their hooks;
+        // their Retry-After header is already on the reply.
+        if (fe.statusCode === 429) return reply.code(429).send({ error: 'rate limit exceeded: retry after the Retry-After header\'s seconds' });
+        if (fe.statusCode === 503) return reply.code(503).send({ error: 'server overloaded: retry after the Retry-After header\'s seconds' });
         return reply.code(500).send({ error: 'internal error' });
       });
       v2.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
@@ -111,11 +115,7 @@ export function registerOip(app: FastifyInstance, config: ServiceConfig, holder:
         });
         for (const o of body.outputs ?? []) if (o.name !== OIP_OUTPUT) throw new OipError(400, `unknown output "${o.name}" (this model has "${OIP_OUTPUT}")`);
         metrics.predictions.inc({ endpoint: 'v2' }, texts.length);
-        metrics.batchSize.observe(texts.length);
-        const data = (texts as string[]).flatMap((t) => {
-          const p = scorer.score(m, t);
-          return [1 - p, p];
-        });
+        const data = (await scorer.scoreMany(m, texts as string[])).flatMap((p) => [1 - p, p]);
         return { model_name: m.name, model_version: m.version, ...(body.id !== undefined ? { id: body.id } : {}), outputs: [{ name: OIP_OUTPUT, shape: [texts.length, 2], datatype: 'FP32', data }] };
       };
       for (const prefix of ['/models/:name', '/models/:name/versions/:version']) {

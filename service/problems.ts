@@ -11,7 +11,11 @@ export const PROBLEMS = {
   unsupportedMediaType: { slug: 'unsupported-media-type', status: 415, title: 'Unsupported media type' },
   notFound: { slug: 'not-found', status: 404, title: 'Not found' },
   unauthorized: { slug: 'unauthorized', status: 401, title: 'Unauthorized' },
+  forbidden: { slug: 'forbidden', status: 403, title: 'Forbidden' },
+  rateLimited: { slug: 'rate-limited', status: 429, title: 'Too many requests' },
+  artifactRefused: { slug: 'artifact-refused', status: 409, title: 'Model artifact refused' },
   modelNotReady: { slug: 'model-not-ready', status: 503, title: 'Model not ready' },
+  overloaded: { slug: 'overloaded', status: 503, title: 'Server overloaded' },
   internal: { slug: 'internal', status: 500, title: 'Internal error' },
 } as const;
 

@@ -1,5 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { SentimentModel } from '../model/inference/sentiment-model.js';
+import { MicroBatcher } from './batcher.js';
+import type { BatcherOptions } from './batcher.js';
 import type { ServiceMetrics } from './metrics.js';
 
 export interface Scored {
@@ -7,37 +9,58 @@ export interface Scored {
   score: number;
 }
 
+export const toScored = (score: number): Scored => ({ label: score >= 0.5 ? 'positive' : 'negative', score });
+
 /**
- * The service's way to score texts: the model behind an LRU cache of P(positive) per
- * exact text (size 0 turns it off). Keys carry the model version so a cache can never
- * answer for another model.
+ * The service's way to score texts: an LRU cache of P(positive) per exact text (size 0
+ * turns it off) in front of the micro-batcher, which groups the misses of concurrent
+ * requests into model calls. Cache keys carry the model version so a cache can never
+ * answer for another model (hot reload).
  */
 export class CachedScorer {
   private readonly cache?: LRUCache<string, number>;
+  private readonly batcher: MicroBatcher<SentimentModel>;
 
   constructor(
     private readonly metrics: ServiceMetrics,
-    size: number,
+    cacheSize: number,
+    batching: BatcherOptions = { maxTexts: 32, maxWaitMs: 0 },
   ) {
-    if (size > 0) this.cache = new LRUCache({ max: size });
+    if (cacheSize > 0) this.cache = new LRUCache({ max: cacheSize });
+    this.batcher = new MicroBatcher<SentimentModel>(
+      (model, texts) => texts.map((t) => model.score(t)),
+      batching,
+      (n) => metrics.batchSize.observe(n),
+    );
   }
 
-  score(model: SentimentModel, text: string): number {
-    if (!this.cache) return model.score(text);
-    const key = `${model.version}\u0000${text}`;
-    const hit = this.cache.get(key);
-    if (hit !== undefined) {
-      this.metrics.cacheHits.inc();
-      return hit;
+  /** P(positive) of each text, in order. */
+  async scoreMany(model: SentimentModel, texts: readonly string[]): Promise<number[]> {
+    if (!this.cache) return this.batcher.score(model, texts);
+    const scores: number[] = new Array<number>(texts.length);
+    const missIndex: number[] = [];
+    const missTexts: string[] = [];
+    texts.forEach((t, i) => {
+      const hit = this.cache?.get(`${model.version}\u0000${t}`);
+      if (hit === undefined) {
+        missIndex.push(i);
+        missTexts.push(t);
+      } else scores[i] = hit;
+    });
+    if (texts.length > missTexts.length) this.metrics.cacheHits.inc(texts.length - missTexts.length);
+    if (missTexts.length > 0) {
+      this.metrics.cacheMisses.inc(missTexts.length);
+      const computed = await this.batcher.score(model, missTexts);
+      computed.forEach((s, j) => {
+        scores[missIndex[j] as number] = s;
+        this.cache?.set(`${model.version}\u0000${missTexts[j] as string}`, s);
+      });
     }
-    this.metrics.cacheMisses.inc();
-    const s = model.score(text);
-    this.cache.set(key, s);
-    return s;
+    return scores;
   }
 
-  predict(model: SentimentModel, text: string): Scored {
-    const score = this.score(model, text);
-    return { label: score >= 0.5 ? 'positive' : 'negative', score };
+  /** Scores whatever the micro-batcher still holds (shutdown). */
+  drain(): void {
+    this.batcher.flush();
   }
 }

@@ -1,23 +1,33 @@
-import { loadArtifact, newestArtifactDir } from '../model/artifact/artifact.js';
-import { GitopsMlError } from '../model/errors.js';
 import { buildApp } from './app.js';
 import type { ModelHolder } from './app.js';
 import { loadConfig } from './config.js';
 import { ServiceMetrics } from './metrics.js';
+import { ModelLoader, ReloadError, resolveModelDir } from './reload.js';
 
-/** `npm start`: validate the config, listen at once (readyz says 503 until the model is in), load the model, stop cleanly on SIGTERM. */
+/**
+ * `npm start`: validate the config, listen at once (readyz says 503 until the model is
+ * in), load the model; SIGHUP hot-reloads it, SIGTERM/SIGINT stop cleanly (no new
+ * connections, in-flight requests finish, then exit 0).
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const holder: ModelHolder = {};
   const metrics = new ServiceMetrics();
-  const app = buildApp(config, holder, metrics);
-  const dir = config.modelDir ?? newestArtifactDir(config.artifactsRoot);
-  if (!dir) throw new GitopsMlError('E_NO_MODEL', `no model to serve: set MODEL_DIR or train one into ${config.artifactsRoot} (npm run pipeline)`);
+  const loader = new ModelLoader(holder, metrics, () => resolveModelDir(config));
+  // Fail before listening when there is nothing to serve at all.
+  resolveModelDir(config);
+  const app = buildApp(config, holder, metrics, { loader });
   await app.listen({ port: config.port, host: config.host });
-  const started = performance.now();
-  holder.model = await loadArtifact(dir);
-  metrics.setModel(holder.model.name, holder.model.version, (performance.now() - started) / 1000);
-  app.log.info({ model: holder.model.name, version: holder.model.version, dir, load_ms: Math.round(performance.now() - started) }, 'model loaded');
+  const first = await loader.reload();
+  app.log.info({ model: first.current.name, version: first.current.version, dir: first.dir, load_ms: Math.round(first.loadSeconds * 1000) }, 'model loaded');
+
+  process.on('SIGHUP', () => {
+    app.log.info('SIGHUP: reloading the model');
+    loader.reload().then(
+      (out) => app.log.info({ model: out.current, previous: out.previous, dir: out.dir }, 'model reloaded'),
+      (err: unknown) => app.log.error({ code: err instanceof ReloadError ? err.code : 'E_RELOAD', reason: err instanceof Error ? err.message : String(err) }, 'model reload refused; still serving the previous model'),
+    );
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, 'shutting down: finishing in-flight requests');

@@ -102,7 +102,7 @@ describe('inference service over HTTP', () => {
   it('publishes an OpenAPI document generated from the route schemas', async () => {
     const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { oneOf: { properties: Record<string, { maxLength?: number; maxItems?: number }> }[] } }> } }>> };
     expect(doc.openapi).toBe('3.0.3');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/readyz', '/v1/models', '/v1/predict', '/v2/models/{name}/infer', '/v2/models/{name}/versions/{version}/infer']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/admin/reload', '/healthz', '/readyz', '/v1/models', '/v1/predict', '/v2/models/{name}/infer', '/v2/models/{name}/versions/{version}/infer']);
     const schema = doc.paths['/v1/predict']?.post?.requestBody?.content['application/json']?.schema;
     // The limits in the document are the configured ones the server enforces.
     expect(schema?.oneOf[0]?.properties.text?.maxLength).toBe(200);
