@@ -41,6 +41,7 @@ function sendProblem(reply: FastifyReply, kind: ProblemKind, detail: string, req
 function classify(err: FastifyError): { kind: ProblemKind; detail: string } {
   if (err.validation) return { kind: 'invalidRequest', detail: err.message.replace(/^body\/?/, 'body ') };
   if (err.statusCode === 429) return { kind: 'rateLimited', detail: err.message };
+  if (err.statusCode === 503) return { kind: 'overloaded', detail: err.message };
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { kind: 'bodyTooLarge', detail: 'the request body exceeds the configured limit' };
@@ -72,6 +73,24 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: config.bodyLimit,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // Fastify answers a bad percent-encoding or an over-long route parameter itself, before any
+    // hook: give those answers the documented body and headers too.
+    frameworkErrors: (_err, request, rawReply) => {
+      const path = request.url.split('?')[0] as string;
+      const reply = (rawReply as unknown as FastifyReply).header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
+      if (path === '/v2' || path.startsWith('/v2/')) return reply.code(400).send({ error: 'the URL is not valid' });
+      return reply.code(400).type('application/problem+json').send(problem('malformedUrl', 'the URL is not valid', path));
+    },
+    // Requests Node's HTTP parser refuses (unknown method, over 16 KiB of headers, bytes not allowed in a URL).
+    clientErrorHandler: (err, socket) => {
+      if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || socket.destroyed) return;
+      const body = (err as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW' ? problem('headersTooLarge', 'the request headers exceed 16 KiB') : problem('malformedRequest', 'the HTTP request could not be parsed');
+      const text = JSON.stringify(body);
+      if (socket.writable) {
+        socket.write(`HTTP/1.1 ${body.status} ${body.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${text}`);
+      }
+      socket.destroy(err);
+    },
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\w.:-]{1,128}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : crypto.randomUUID()),
   });
   // JSON only: Fastify's default text/plain parser would turn a plain body into a string

@@ -22,8 +22,21 @@ class OipError extends Error {
   }
 }
 
+/** Row-major leaves of nested arrays, without recursion (a hostile body can nest 100k deep). */
 function flatten(data: unknown[]): unknown[] {
-  return data.flatMap((d) => (Array.isArray(d) ? flatten(d) : [d]));
+  const out: unknown[] = [];
+  const stack: { items: unknown[]; i: number }[] = [{ items: data, i: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as { items: unknown[]; i: number };
+    if (top.i >= top.items.length) {
+      stack.pop();
+      continue;
+    }
+    const d = top.items[top.i++];
+    if (Array.isArray(d)) stack.push({ items: d, i: 0 });
+    else out.push(d);
+  }
+  return out;
 }
 
 const INFER_BODY = {
@@ -55,7 +68,10 @@ export function registerOip(app: FastifyInstance, config: ServiceConfig, holder:
   void app.register(
     async (v2) => {
       v2.setErrorHandler((err: FastifyError | OipError, _request, reply) => {
-        if (err instanceof OipError) return reply.code(err.status).send({ error: err.message });
+        if (err instanceof OipError) {
+          if (err.status === 503) reply.header('retry-after', '5');
+          return reply.code(err.status).send({ error: err.message });
+        }
         const fe = err as FastifyError;
         if (fe.validation) return reply.code(400).send({ error: fe.message });
         if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'request body too large' });
@@ -64,7 +80,7 @@ export function registerOip(app: FastifyInstance, config: ServiceConfig, holder:
         // Rate limiting (429) and load shedding (503) raise errors from their hooks;
         // their Retry-After header is already on the reply.
         if (fe.statusCode === 429) return reply.code(429).send({ error: 'rate limit exceeded: retry after the Retry-After header\'s seconds' });
-        if (fe.statusCode === 503) return reply.code(503).send({ error: 'server overloaded: retry after the Retry-After header\'s seconds' });
+        if (fe.statusCode === 503) return reply.code(503).send({ error: fe.message });
         return reply.code(500).send({ error: 'internal error' });
       });
       v2.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
@@ -76,7 +92,7 @@ export function registerOip(app: FastifyInstance, config: ServiceConfig, holder:
         if (version !== undefined && version !== m.version) throw new OipError(404, `model "${name}" has no version "${version}" (serving "${m.version}")`);
         return m;
       };
-      const notReady = (reply: FastifyReply): FastifyReply => reply.code(503).send({ error: 'model not ready' });
+      const notReady = (reply: FastifyReply): FastifyReply => reply.code(503).header('retry-after', '5').send({ error: 'model not ready' });
 
       v2.get('/health/live', async () => ({ live: true }));
       v2.get('/health/ready', async (_r, reply) => (holder.model ? { ready: true } : notReady(reply)));

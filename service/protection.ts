@@ -1,9 +1,9 @@
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { isPublicPath } from './auth.js';
 import type { ServiceConfig } from './config.js';
-import { problem } from './problems.js';
 
 /** Probes and the scraper must keep answering when clients are throttled or the server sheds load. */
 const LIVENESS = new Set(['/healthz', '/v2/health/live', '/metrics']);
@@ -15,7 +15,7 @@ const pathOf = (url: string): string => url.split('?')[0] as string;
  * requests get 503 with Retry-After at once instead of queueing for unbounded time.
  * Must be registered before the routes so their hooks attach to them.
  */
-export async function registerProtection(app: FastifyInstance, config: ServiceConfig): Promise<void> {
+async function protection(app: FastifyInstance, config: ServiceConfig): Promise<void> {
   if (config.rateLimitMax > 0) {
     await app.register(rateLimit, {
       global: true,
@@ -37,15 +37,18 @@ export async function registerProtection(app: FastifyInstance, config: ServiceCo
       sampleInterval: 250,
       retryAfter: config.shedRetryAfterSeconds,
       pressureHandler: (request, reply, type, value) => {
-        const path = pathOf(request.url);
-        if (LIVENESS.has(path)) return undefined; // let it through
-        reply.code(503).header('retry-after', String(config.shedRetryAfterSeconds));
-        const detail = `server overloaded (${type}${typeof value === 'number' ? ` ${Math.round(value)}` : ''}); retry after ${config.shedRetryAfterSeconds} s`;
-        // Fastify stops the hook chain once the reply is sent.
-        if (path.startsWith('/v2/')) reply.send({ error: detail });
-        else reply.type('application/problem+json').send(problem('overloaded', detail, path));
-        return undefined;
+        if (LIVENESS.has(pathOf(request.url))) return undefined; // let it through
+        reply.header('retry-after', String(config.shedRetryAfterSeconds));
+        // A rejection goes to the error handler of the route's context (problem+json, or
+        // {error} under /v2). Sending from here would race Fastify's routing: the reply
+        // is not "sent" until its onSend hooks finish, so a 404 could overwrite the status.
+        const err = new Error(`server overloaded (${type}${typeof value === 'number' ? ` ${Math.round(value)}` : ''}); retry after ${config.shedRetryAfterSeconds} s`) as Error & { statusCode: number };
+        err.statusCode = 503;
+        return Promise.reject(err);
       },
     });
   }
 }
+
+/** Not encapsulated (fastify-plugin), so the hooks reach the routes registered after it. */
+export const registerProtection = fp(protection, { name: 'gitops-ml-protection', fastify: '5.x' });

@@ -7,8 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { loadArtifact, saveArtifact } from '../../model/artifact/artifact.js';
 import { initBackend } from '../../model/nn/backend.js';
 import { buildApp } from '../../service/app.js';
-import { loadConfig } from '../../service/config.js';
 import { ServiceMetrics } from '../../service/metrics.js';
+import { testConfig } from '../helpers/service-config.js';
 import { artifactFixture } from '../helpers/artifact-fixture.js';
 import { freePort } from '../helpers/net.js';
 
@@ -38,7 +38,7 @@ beforeAll(async () => {
   const holder = { model: await loadArtifact(await saveArtifact(artifactFixture())) };
   const metrics = new ServiceMetrics();
   metrics.setModel(holder.model.name, holder.model.version, 0.05);
-  app = buildApp(loadConfig({ LOG_LEVEL: 'silent' }), holder, metrics);
+  app = buildApp(testConfig(), holder, metrics);
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   for (const text of ['good', 'bad', 'fine']) await fetch(`${base}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
   await fetch(`${base}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ texts: ['a', 'b'] }) });

@@ -7,8 +7,8 @@ import { loadArtifact, saveArtifact } from '../../model/artifact/artifact.js';
 import { initBackend } from '../../model/nn/backend.js';
 import { buildApp } from '../../service/app.js';
 import { keyMatches, parseKeyHashes } from '../../service/auth.js';
-import { loadConfig } from '../../service/config.js';
 import { PROBLEM_BASE } from '../../service/problems.js';
+import { testConfig } from '../helpers/service-config.js';
 import { artifactFixture } from '../helpers/artifact-fixture.js';
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -20,7 +20,7 @@ beforeAll(async () => {
   const model = await loadArtifact(await saveArtifact(artifactFixture()));
   const dir = mkdtempSync(join(tmpdir(), 'keys-'));
   writeFileSync(join(dir, 'keys'), `# team keys\n${sha('file-key')}\n`);
-  app = buildApp(loadConfig({ LOG_LEVEL: 'silent', API_KEY_SHA256: sha('s3cret-key'), API_KEYS_FILE: join(dir, 'keys') }), { model });
+  app = buildApp(testConfig({ API_KEY_SHA256: sha('s3cret-key'), API_KEYS_FILE: join(dir, 'keys') }), { model });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 

@@ -5,6 +5,7 @@ import { buildApp } from '../../service/app.js';
 import type { ModelHolder } from '../../service/app.js';
 import { loadConfig } from '../../service/config.js';
 import { PROBLEM_BASE } from '../../service/problems.js';
+import { testConfig } from '../helpers/service-config.js';
 import { artifactFixture } from '../helpers/artifact-fixture.js';
 
 let app: FastifyInstance;
@@ -15,7 +16,7 @@ beforeAll(async () => {
   await initBackend('wasm');
   const dir = await saveArtifact(artifactFixture());
   holder.model = await loadArtifact(dir);
-  app = buildApp(loadConfig({ LOG_LEVEL: 'silent', MAX_TEXT_LENGTH: '200', MAX_BATCH_SIZE: '4', BODY_LIMIT_BYTES: '2048' }), holder);
+  app = buildApp(testConfig({ MAX_TEXT_LENGTH: '200', MAX_BATCH_SIZE: '4', BODY_LIMIT_BYTES: '2048' }), holder);
   // Real HTTP on loopback, not inject(): the same parsing and limits a client meets.
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
@@ -82,7 +83,7 @@ describe('inference service over HTTP', () => {
   });
 
   it('says 503 with Retry-After until a model is loaded', async () => {
-    const empty = buildApp(loadConfig({ LOG_LEVEL: 'silent' }), {});
+    const empty = buildApp(testConfig(), {});
     const url = await empty.listen({ port: 0, host: '127.0.0.1' });
     try {
       const res = await fetch(`${url}/readyz`);
@@ -177,7 +178,7 @@ describe('prediction cache', () => {
   });
 
   it('CACHE_SIZE=0 turns it off', async () => {
-    const off = buildApp(loadConfig({ LOG_LEVEL: 'silent', CACHE_SIZE: '0' }), holder);
+    const off = buildApp(testConfig({ CACHE_SIZE: '0' }), holder);
     const url = await off.listen({ port: 0, host: '127.0.0.1' });
     try {
       for (let i = 0; i < 2; i++) await fetch(`${url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"same"}' });

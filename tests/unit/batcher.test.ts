@@ -1,0 +1,74 @@
+import { MicroBatcher } from '../../service/batcher.js';
+
+/** A fake model whose score is the text's length, so every answer can be checked. */
+function recorder(): { calls: { model: string; texts: string[] }[]; score: (model: string, texts: readonly string[]) => number[] } {
+  const calls: { model: string; texts: string[] }[] = [];
+  return { calls, score: (model, texts) => (calls.push({ model, texts: [...texts] }), texts.map((t) => t.length)) };
+}
+
+describe('MicroBatcher', () => {
+  it('groups concurrent requests into one model call and gives each its own scores in order', async () => {
+    const r = recorder();
+    const sizes: number[] = [];
+    const b = new MicroBatcher(r.score, { maxTexts: 32, maxWaitMs: 20 }, (n) => sizes.push(n));
+    const answers = await Promise.all([b.score('m', ['a']), b.score('m', ['bb', 'ccc']), b.score('m', ['dddd'])]);
+    expect(answers).toEqual([[1], [2, 3], [4]]);
+    expect(r.calls).toEqual([{ model: 'm', texts: ['a', 'bb', 'ccc', 'dddd'] }]);
+    expect(sizes).toEqual([4]);
+  });
+
+  it('calls at once when the batch is full, without waiting for the timer', async () => {
+    const r = recorder();
+    const b = new MicroBatcher(r.score, { maxTexts: 3, maxWaitMs: 60_000 }, () => undefined);
+    const answers = await Promise.all([b.score('m', ['a']), b.score('m', ['b']), b.score('m', ['c'])]);
+    expect(answers).toEqual([[1], [1], [1]]);
+    expect(r.calls).toHaveLength(1);
+    expect(b.pending).toBe(0);
+  });
+
+  it('never splits a request: one that would overflow the batch starts the next one', async () => {
+    const r = recorder();
+    const b = new MicroBatcher(r.score, { maxTexts: 4, maxWaitMs: 10 });
+    const answers = await Promise.all([b.score('m', ['a', 'b']), b.score('m', ['cc', 'dd', 'ee']), b.score('m', ['f', 'g', 'h', 'i', 'j', 'k'])]);
+    expect(answers).toEqual([[1, 1], [2, 2, 2], [1, 1, 1, 1, 1, 1]]);
+    expect(r.calls.map((c) => c.texts.length)).toEqual([2, 3, 6]);
+  });
+
+  it('with maxWaitMs 0 scores every request in its own call, synchronously', async () => {
+    const r = recorder();
+    const b = new MicroBatcher(r.score, { maxTexts: 32, maxWaitMs: 0 });
+    const p = b.score('m', ['x']);
+    expect(r.calls).toHaveLength(1);
+    expect(await p).toEqual([1]);
+  });
+
+  it('answers each request with the model it was admitted with (hot reload between admission and flush)', async () => {
+    const r = recorder();
+    const b = new MicroBatcher(r.score, { maxTexts: 32, maxWaitMs: 10 });
+    await Promise.all([b.score('old', ['a']), b.score('new', ['b']), b.score('old', ['c'])]);
+    expect(r.calls).toEqual([
+      { model: 'old', texts: ['a', 'c'] },
+      { model: 'new', texts: ['b'] },
+    ]);
+  });
+
+  it('rejects only the requests of a failing model call', async () => {
+    const b = new MicroBatcher<string>(
+      (model, texts) => {
+        if (model === 'broken') throw new Error('model exploded');
+        return texts.map(() => 0.5);
+      },
+      { maxTexts: 32, maxWaitMs: 10 },
+    );
+    const [good, bad] = await Promise.allSettled([b.score('ok', ['a']), b.score('broken', ['b'])]);
+    expect(good).toEqual({ status: 'fulfilled', value: [0.5] });
+    expect(bad).toMatchObject({ status: 'rejected', reason: new Error('model exploded') });
+  });
+
+  it('refuses a model that returns the wrong number of scores, and bad options', async () => {
+    const b = new MicroBatcher<string>(() => [1], { maxTexts: 8, maxWaitMs: 0 });
+    await expect(b.score('m', ['a', 'b'])).rejects.toThrow('model returned 1 scores for 2 texts');
+    expect(() => new MicroBatcher(() => [], { maxTexts: 0, maxWaitMs: 1 })).toThrow('maxTexts must be a positive integer');
+    expect(() => new MicroBatcher(() => [], { maxTexts: 1, maxWaitMs: -1 })).toThrow('maxWaitMs must be >= 0');
+  });
+});
