@@ -100,8 +100,15 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
   app.addHook('onRoute', (r) => {
     if (r.schema) routes.push({ method: ([] as string[]).concat(r.method as string), url: r.url, schema: r.schema as RouteDoc['schema'] });
   });
+  // Once closing, answers to requests still in flight end their keep-alive connection;
+  // otherwise an idle keep-alive socket would hold the shutdown for keepAliveTimeout (72 s).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   // Security headers (nosniff, frame-ancestors none, HSTS, …) on every answer, errors included.

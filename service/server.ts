@@ -30,7 +30,12 @@ async function main(): Promise<void> {
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+      app.log.info({ signal, grace_ms: config.shutdownGraceMs }, 'shutting down: finishing in-flight requests');
+      // Below Kubernetes' default 30 s termination grace, so we exit before being killed.
+      setTimeout(() => {
+        app.log.warn('shutdown grace period over: closing the remaining connections');
+        app.server.closeAllConnections();
+      }, config.shutdownGraceMs).unref();
       app.close().then(
         () => process.exit(0),
         () => process.exit(1),

@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""The "peer" of ``npm run bench:service``: the same sentiment API as ours, the usual
+Python way (FastAPI + uvicorn serving a scikit-learn model), for a throughput and
+latency comparison on the same machine and load.
+
+Trains the project's scikit-learn baseline (TF-IDF 1-2-grams, ``token_pattern=\\S+``,
+min_df=2, sublinear tf, LogisticRegression C=16 liblinear; built by
+bench/sklearn_baseline.py, so both stay the same model) on the SST-2 train split, then
+serves:
+
+- ``POST /v1/predict`` with a pydantic body ``{"text": str}`` (non-empty, at most 5000
+  characters, like ours) -> ``{"label": "negative"|"positive", "score": P(positive)}``
+- ``GET /readyz`` -> 200 ``{"status": "ready"}``
+
+Training finishes before the socket opens, so the first 200 from /readyz means the
+model is in. One uvicorn worker (one process, one event loop) because our service is
+one Node process: the comparison is per process, not per machine.
+
+The predict endpoint is ``async def`` on purpose: scoring one text is CPU-bound and
+short, and a plain ``def`` would make FastAPI hop to a thread pool for every request,
+which under the GIL only adds overhead.
+
+Usage: ``/usr/bin/python3 bench/peer_fastapi.py --train TSV --port N [--host H]``
+(defaults: ``$DATASETS_DIR/sst2/train.tsv``, ``$PORT``, ``$HOST`` else 127.0.0.1, the
+variables the bench sets for every server). Progress goes to stderr.
+Run with Debian's interpreter (python3-fastapi, uvicorn, python3-sklearn).
+"""
+import argparse
+import os
+import sys
+import time
+
+# Reuse the baseline's loader and model; no bench/__pycache__ left in the work tree.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sklearn_baseline import DEFAULT_C, DEFAULT_MIN_DF, InputError, build_pipeline, load_tsv  # noqa: E402
+
+MAX_TEXT_LENGTH = 5000
+
+
+def train(path):
+    texts, labels = load_tsv(path)
+    model = build_pipeline(DEFAULT_C, DEFAULT_MIN_DF)
+    started = time.perf_counter()
+    model.fit(texts, labels)
+    print(f"[peer] trained on {len(texts)} rows in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return model
+
+
+def build_app(model):
+    from fastapi import FastAPI
+    from pydantic import BaseModel, Field
+
+    class PredictBody(BaseModel):
+        text: str = Field(min_length=1, max_length=MAX_TEXT_LENGTH)
+
+    # Column of P(positive): classes_ is sorted, but look it up rather than assume.
+    positive = list(model.classes_).index(1)
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+    @app.get("/readyz")
+    async def readyz():
+        return {"status": "ready"}
+
+    @app.post("/v1/predict")
+    async def predict(body: PredictBody):
+        score = float(model.predict_proba([body.text])[0][positive])
+        return {"label": "positive" if score >= 0.5 else "negative", "score": score}
+
+    return app
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    default_train = os.path.join(os.environ["DATASETS_DIR"], "sst2", "train.tsv") if os.environ.get("DATASETS_DIR") else None
+    parser.add_argument("--train", default=default_train, help="SST-2 train TSV (default $DATASETS_DIR/sst2/train.tsv)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "0")) or None, help="default $PORT")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="default $HOST, else 127.0.0.1")
+    args = parser.parse_args(argv)
+    if not args.train:
+        parser.error("pass --train or set DATASETS_DIR")
+    if not args.port:
+        parser.error("pass --port or set PORT")
+    try:
+        import uvicorn
+        model = train(args.train)
+    except ImportError as e:
+        print(f"peer: {e.name} not importable by {sys.executable}: apt-get install python3-fastapi uvicorn python3-sklearn", file=sys.stderr)
+        return 3
+    except InputError as e:
+        print(f"peer: {e}", file=sys.stderr)
+        return 2
+    uvicorn.run(build_app(model), host=args.host, port=args.port, workers=1, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,498 @@
+/**
+ * `npm run bench:service`: load-tests the inference service with wrk and, in the same
+ * run and with the same request bodies, the servers that put its numbers in context:
+ *
+ * - ours, three ways: micro-batching on and off with the cache off (the model does all
+ *   the work), and with the default cache;
+ * - stub: our app with a constant-score model (framework + validation cost);
+ * - floor: a bare Fastify route that validates `{text}` and answers a constant;
+ * - peer: FastAPI + uvicorn serving scikit-learn TF-IDF + logistic regression.
+ *
+ * Each server runs alone, as its own process, one after the other; each cell is a
+ * warm-up wrk run then a measured one. Prints one markdown table on stdout (progress on
+ * stderr) and writes reports/bench-service.json. Not a test: no assertions.
+ *
+ * Options: --duration S (10), --warmup S (2), --conns 1,16,64, --only id,id
+ * (ids: ours-batch, ours-nobatch, ours-cache, stub, floor, peer).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { METADATA_FILE, newestArtifactDir } from '../model/artifact/artifact.js';
+import { resolveDatasetFile } from '../model/data/resolve.js';
+import { loadConfig } from '../service/config.js';
+import { parseWrkOutput } from './wrk-output.js';
+import type { WrkResult } from './wrk-output.js';
+
+const WRK = '/usr/bin/wrk';
+const PYTHON = '/usr/bin/python3';
+const HOST = '127.0.0.1';
+/** wrk's default (2 s) would turn a slow-but-answered request at 64 connections into a socket error. */
+const WRK_TIMEOUT_S = 10;
+const READY_TIMEOUT_MS = { node: 60_000, peer: 300_000 };
+
+/** dist/bench/ at run time; the repo root is two levels up (sources are read from there). */
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '..', '..');
+
+interface ServerSpec {
+  id: string;
+  label: string;
+  command: string;
+  args: string[];
+  /** Variables on top of a minimal base environment (PORT and HOST are added per start). */
+  env: Record<string, string>;
+  readyTimeoutMs: number;
+}
+
+interface Cell {
+  server: string;
+  label: string;
+  conns: number;
+  wrk: WrkResult;
+  /** Peak resident set of the server process, MB (see rssScope). */
+  rss_mb: number | null;
+  seconds: number;
+}
+
+interface Failure {
+  server: string;
+  label: string;
+  error: string;
+}
+
+interface Options {
+  durationS: number;
+  warmupS: number;
+  conns: number[];
+  only?: Set<string>;
+}
+
+// --- child processes: every one is registered so an error or Ctrl-C never leaves a server behind ---
+
+const children = new Set<ChildProcess>();
+
+function killAll(): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+}
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Keeps the last few KB a child printed, to explain a failed start. */
+function captureTail(child: ChildProcess, limit = 4000): () => string {
+  let tail = '';
+  const add = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-limit);
+  };
+  child.stdout?.on('data', add);
+  child.stderr?.on('data', add);
+  return () => tail.trim();
+}
+
+/** A minimal environment, so a CACHE_SIZE or BATCH_* in the caller's shell cannot skew a run. */
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ']) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  return env;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (same approach as tests/helpers/net.ts). */
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, HOST, () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Running {
+  child: ChildProcess;
+  pid: number;
+  url: string;
+}
+
+/** Polls GET /readyz until 200; fails early, with the server's own output, if it exits. */
+async function waitReady(child: ChildProcess, base: string, timeoutMs: number, tail: () => string, label: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${label} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail()}`);
+    }
+    try {
+      const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(100);
+  }
+  throw new Error(`${label} was not ready after ${timeoutMs / 1000} s:\n${tail()}`);
+}
+
+async function startServer(spec: ServerSpec): Promise<Running> {
+  const port = await freePort();
+  const child = track(
+    spawn(spec.command, spec.args, { cwd: ROOT, env: { ...baseEnv(), ...spec.env, PORT: String(port), HOST }, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
+  const tail = captureTail(child);
+  const spawnError = new Promise<never>((_, rej) => child.once('error', (e) => rej(new Error(`cannot start ${spec.command}: ${e.message}`))));
+  const base = `http://${HOST}:${port}`;
+  try {
+    await Promise.race([waitReady(child, base, spec.readyTimeoutMs, tail, spec.label), spawnError]);
+  } catch (e) {
+    // A server that never became ready may still be running (training, hung): do not leave it.
+    await stopServer(child);
+    throw e;
+  }
+  return { child, pid: child.pid as number, url: `${base}/v1/predict` };
+}
+
+/** SIGTERM (all our servers exit cleanly on it), SIGKILL if one hangs. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  // No pid: the spawn itself failed, there is nothing to stop.
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const killed = await Promise.race([exited.then(() => false), sleep(5000).then(() => true)]);
+  if (killed) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** One request before the load: a server that answers every body with an error should stop the bench, not fill a row. */
+async function checkPredict(url: string, body: string, label: string): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) });
+  const text = await res.text();
+  let answered: unknown;
+  try {
+    answered = (JSON.parse(text) as { label?: unknown }).label;
+  } catch {
+    answered = undefined;
+  }
+  if (res.status !== 200 || (answered !== 'positive' && answered !== 'negative')) {
+    throw new Error(`${label}: POST /v1/predict answered ${res.status} ${text.slice(0, 300)}; expected 200 with a label`);
+  }
+}
+
+// --- measurements ---
+
+/** Resets the process's VmHWM (Linux clear_refs "5") so the next read covers one cell only. */
+function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function peakRssMb(pid: number): number | null {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) / 1024;
+  } catch {
+    return null;
+  }
+}
+
+function runWrk(url: string, conns: number, seconds: number, bodiesFile: string): Promise<WrkResult> {
+  // wrk needs at least one connection per thread; two threads is all the 2 cores can spare.
+  const threads = Math.min(conns, 2);
+  const args = ['-t', String(threads), '-c', String(conns), '-d', `${seconds}s`, '--timeout', `${WRK_TIMEOUT_S}s`, '--latency'];
+  args.push('-s', join(ROOT, 'bench', 'wrk-predict.lua'), url, '--', bodiesFile, String(threads));
+  return new Promise((res, rej) => {
+    const child = track(spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr?.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    child.once('error', (e) => rej(new Error(`cannot run ${WRK}: ${e.message}`)));
+    child.once('close', (code) => {
+      if (code !== 0) return rej(new Error(`wrk exited ${code}: ${(err || out).trim()}`));
+      try {
+        res(parseWrkOutput(out));
+      } catch (e) {
+        rej(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
+}
+
+const progress = (line: string): boolean => process.stderr.write(`[bench:service] ${line}\n`);
+
+/** One server: start, then per connection count a warm-up run and a measured run, then stop. */
+async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string): Promise<{ cells: Cell[]; rssPerCell: boolean }> {
+  const started = performance.now();
+  progress(`${spec.label}: starting…`);
+  const server = await startServer(spec);
+  const cells: Cell[] = [];
+  let rssPerCell = true;
+  try {
+    await checkPredict(server.url, readFileSync(bodiesFile, 'utf8').split('\n', 1)[0] as string, spec.label);
+    progress(`${spec.label}: ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    for (const conns of opts.conns) {
+      const t0 = performance.now();
+      progress(`${spec.label} @ ${conns} conns: ${opts.warmupS} s warm-up + ${opts.durationS} s…`);
+      if (opts.warmupS > 0) await runWrk(server.url, conns, opts.warmupS, bodiesFile);
+      rssPerCell = resetPeakRss(server.pid) && rssPerCell;
+      const wrk = await runWrk(server.url, conns, opts.durationS, bodiesFile);
+      const seconds = (performance.now() - t0) / 1000;
+      cells.push({ server: spec.id, label: spec.label, conns, wrk, rss_mb: peakRssMb(server.pid), seconds });
+      progress(`  ${wrk.requestsPerSec.toFixed(0)} req/s, p99 ${wrk.latencyMs.p99.toFixed(2)} ms, ${wrk.errors} errors (${seconds.toFixed(1)} s)`);
+    }
+  } finally {
+    await stopServer(server.child);
+  }
+  return { cells, rssPerCell };
+}
+
+// --- inputs ---
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: { duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' }, conns: { type: 'string', default: '1,16,64' }, only: { type: 'string' } },
+  });
+  const durationS = Number(values.duration);
+  const warmupS = Number(values.warmup);
+  const conns = values.conns.split(',').map(Number);
+  if (!Number.isInteger(durationS) || durationS < 1) throw new Error(`--duration must be a whole number of seconds ≥ 1, got ${values.duration}`);
+  if (!Number.isInteger(warmupS) || warmupS < 0) throw new Error(`--warmup must be a whole number of seconds ≥ 0, got ${values.warmup}`);
+  if (conns.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--conns must be positive integers separated by commas, got ${values.conns}`);
+  return { durationS, warmupS, conns, only: values.only ? new Set(values.only.split(',')) : undefined };
+}
+
+function findModelDir(): string {
+  const dir = process.env.MODEL_DIR ?? newestArtifactDir(join(ROOT, 'model', 'artifacts'));
+  if (!dir) throw new Error('no model artifact under model/artifacts: run `DATASETS_DIR=../shared/datasets npm run pipeline` first (or set MODEL_DIR)');
+  if (!existsSync(dir)) throw new Error(`MODEL_DIR ${dir} does not exist`);
+  return resolve(dir);
+}
+
+/** SST-2 test sentences as one JSON body per line; distinct, so a cache has to learn each. */
+function writeBodies(testTsv: string, file: string): number {
+  const lines = readFileSync(testTsv, 'utf8').split('\n');
+  if (lines[0]?.trimEnd() !== 'sentence\tlabel') throw new Error(`${testTsv}: expected header "sentence<TAB>label"`);
+  const texts = new Set<string>();
+  for (const line of lines.slice(1)) {
+    const tab = line.lastIndexOf('\t');
+    if (tab > 0) texts.add(line.slice(0, tab));
+  }
+  if (texts.size === 0) throw new Error(`${testTsv}: no sentences`);
+  writeFileSync(file, `${[...texts].map((text) => JSON.stringify({ text })).join('\n')}\n`);
+  return texts.size;
+}
+
+/** True when this build's loadConfig validates `name` (it then refuses a non-number). */
+function serviceKnowsEnv(name: string): boolean {
+  try {
+    loadConfig({ [name]: 'not-a-number' });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function checkTools(needPeer: boolean): void {
+  if (!existsSync(WRK)) throw new Error(`${WRK} not found: install the Debian package wrk (apt-get install wrk)`);
+  if (needPeer && !existsSync(PYTHON)) throw new Error(`${PYTHON} not found: the peer server needs Debian's python3 with python3-fastapi, uvicorn, python3-sklearn`);
+  for (const f of ['service/server.js', 'bench/stub-server.js', 'bench/floor-server.js']) {
+    if (!existsSync(join(ROOT, 'dist', f))) throw new Error(`dist/${f} missing: run npm run build`);
+  }
+}
+
+/**
+ * The service's micro-batching variables: the brief named them BATCH_*, the service
+ * shipped MICROBATCH_*; use whichever this build validates, so "batching on" is never
+ * silently the same run as "off". Undefined when the build has no micro-batching.
+ */
+interface BatchEnv {
+  wait: string;
+  size: string;
+}
+const BATCH_ENV_CANDIDATES: BatchEnv[] = [
+  { wait: 'MICROBATCH_MAX_WAIT_MS', size: 'MICROBATCH_MAX_TEXTS' },
+  { wait: 'BATCH_MAX_WAIT_MS', size: 'BATCH_MAX_SIZE' },
+];
+
+function batchEnv(): BatchEnv | undefined {
+  return BATCH_ENV_CANDIDATES.find((c) => serviceKnowsEnv(c.wait) && serviceKnowsEnv(c.size));
+}
+
+function serverSpecs(modelDir: string, trainTsv: string, batch: BatchEnv | undefined): ServerSpec[] {
+  const node = process.execPath;
+  const nodeReady = READY_TIMEOUT_MS.node;
+  const service = { LOG_LEVEL: 'warn', MODEL_DIR: modelDir, RATE_LIMIT_MAX: '0' };
+  const ours = (id: string, label: string, env: Record<string, string>): ServerSpec => ({
+    id,
+    label,
+    command: node,
+    args: [join(ROOT, 'dist', 'service', 'server.js')],
+    env: { ...service, ...env },
+    readyTimeoutMs: nodeReady,
+  });
+  const on: Record<string, string> = batch ? { [batch.wait]: '2', [batch.size]: '32' } : {};
+  const off: Record<string, string> = batch ? { [batch.wait]: '0' } : {};
+  return [
+    ours('ours-batch', 'ours (batching on, cache off)', { CACHE_SIZE: '0', ...on }),
+    ours('ours-nobatch', 'ours (batching off, cache off)', { CACHE_SIZE: '0', ...off }),
+    ours('ours-cache', 'ours (default cache)', {}),
+    // Same settings as "batching off, cache off", so the gap to that row is the model alone.
+    { id: 'stub', label: 'stub (our app, constant model)', command: node, args: [join(ROOT, 'dist', 'bench', 'stub-server.js')], env: { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', CACHE_SIZE: '0', ...off }, readyTimeoutMs: nodeReady },
+    { id: 'floor', label: 'floor (bare Fastify)', command: node, args: [join(ROOT, 'dist', 'bench', 'floor-server.js')], env: {}, readyTimeoutMs: nodeReady },
+    { id: 'peer', label: 'peer (FastAPI + sklearn)', command: PYTHON, args: [join(ROOT, 'bench', 'peer_fastapi.py'), '--train', trainTsv], env: {}, readyTimeoutMs: READY_TIMEOUT_MS.peer },
+  ];
+}
+
+// --- output ---
+
+function table(cells: Cell[], failures: Failure[]): string {
+  const head = ['server', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB'];
+  const ms = (v: number): string => (v < 10 ? v.toFixed(2) : v.toFixed(1));
+  const rows = cells.map((c) => [c.label, String(c.conns), c.wrk.requestsPerSec.toFixed(0), ms(c.wrk.latencyMs.p50), ms(c.wrk.latencyMs.p99), String(c.wrk.errors), c.rss_mb === null ? '?' : c.rss_mb.toFixed(0)]);
+  for (const f of failures) rows.push([f.label, '–', 'failed', '', '', '', '']);
+  const widths = head.map((_, i) => Math.max(...[head, ...rows].map((r) => (r[i] as string).length)));
+  const right = new Set([1, 2, 3, 4, 5, 6]);
+  const line = (r: string[]): string => `| ${r.map((c, i) => (right.has(i) ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
+  return [line(head), rule, ...rows.map(line)].join('\n');
+}
+
+interface Context {
+  opts: Options;
+  modelDir: string;
+  model: string;
+  bodies: number;
+  batch: BatchEnv | undefined;
+  rateLimit: boolean;
+  defaultCache: number;
+  rssPerCell: boolean;
+  machine: string;
+  failures: Failure[];
+}
+
+function notes(ctx: Context): string[] {
+  const out = [
+    `- machine: ${ctx.machine}. wrk and the server under test share these cores (one server runs at a time; wrk uses min(conns, 2) threads), so wrk's own CPU can cap the fastest rows (floor): compare rows, not machines.`,
+    `- model: ${ctx.model} from ${ctx.modelDir}.`,
+    `- each cell: ${ctx.opts.warmupS} s warm-up, then ${ctx.opts.durationS} s measured (wrk --latency, --timeout ${WRK_TIMEOUT_S}s); bodies: ${ctx.bodies} distinct SST-2 test sentences, POST /v1/predict {"text": …}, each thread at its own offset.`,
+    `- errors = non-2xx answers + wrk socket errors. RSS = peak resident set (VmHWM) of the server process ${ctx.rssPerCell ? 'during the measured run (reset after warm-up)' : 'since it started (the per-cell reset was refused)'}.`,
+    `- ours, stub and peer are one process each: Node is one event loop, uvicorn runs with workers=1.`,
+    `- micro-batching: ${ctx.batch ? `on = ${ctx.batch.wait}=2 ${ctx.batch.size}=32, off = ${ctx.batch.wait}=0` : 'this build has no micro-batching variable, so both "cache off" rows run the same code'}; RATE_LIMIT_MAX=0 (rate limiting off): ${ctx.rateLimit ? 'honoured' : 'not known to this build (no rate limiting exists to disable)'}.`,
+    `- default cache: ${ctx.defaultCache} entries${ctx.defaultCache >= ctx.bodies ? ` ≥ ${ctx.bodies} distinct bodies, so after warm-up that row measures cache hits only (an upper bound)` : ''}.`,
+    '- stub: our app (helmet, request ids, metrics, schemas) with a model that returns a constant, same env as "batching off, cache off"; floor: bare Fastify with a {text: string} body schema.',
+  ];
+  // The first line says what failed, the last one usually why (the server's own last words).
+  for (const f of ctx.failures) {
+    const lines = f.error.split('\n').filter((l) => l.trim());
+    out.push(`- ${f.label} failed: ${lines[0]}${lines.length > 1 ? ` … ${lines[lines.length - 1]}` : ''}`);
+  }
+  return out;
+}
+
+/** "name version" from the artifact's metadata, for the notes. */
+function modelRef(modelDir: string): string {
+  const file = join(modelDir, METADATA_FILE);
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+    return `${String(m.name)} ${String(m.version)}`;
+  } catch (e) {
+    throw new Error(`${file}: cannot read the model's name and version (${e instanceof Error ? e.message : String(e)}); is ${modelDir} an artifact?`);
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions();
+  const modelDir = findModelDir();
+  const testTsv = (await resolveDatasetFile('sst2', 'test')).path;
+  const batch = batchEnv();
+  const specs = serverSpecs(modelDir, (await resolveDatasetFile('sst2', 'train')).path, batch).filter((s) => !opts.only || opts.only.has(s.id));
+  if (specs.length === 0) throw new Error(`--only matched no server (ids: ${serverSpecs('', '', batch).map((s) => s.id).join(', ')})`);
+  checkTools(specs.some((s) => s.id === 'peer'));
+
+  const work = mkdtempSync(join(tmpdir(), 'bench-service-'));
+  process.once('exit', () => rmSync(work, { recursive: true, force: true }));
+  const bodiesFile = join(work, 'bodies.jsonl');
+  const bodies = writeBodies(testTsv, bodiesFile);
+  const wrkVersion = spawnSync(WRK, ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() ?? '?';
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), Node ${process.version}, ${wrkVersion.split(' Copyright')[0]}`;
+  const ctx: Context = {
+    opts,
+    modelDir,
+    model: modelRef(modelDir),
+    bodies,
+    batch,
+    rateLimit: serviceKnowsEnv('RATE_LIMIT_MAX'),
+    defaultCache: loadConfig({}).cacheSize,
+    rssPerCell: true,
+    machine,
+    failures: [],
+  };
+  const estimate = specs.length * opts.conns.length * (opts.durationS + opts.warmupS);
+  progress(`${specs.length} servers × ${opts.conns.length} connection counts, ~${Math.ceil(estimate / 60)} min of load plus start-up; ${bodies} bodies`);
+
+  const started = performance.now();
+  const cells: Cell[] = [];
+  for (const spec of specs) {
+    try {
+      const r = await benchServer(spec, opts, bodiesFile);
+      cells.push(...r.cells);
+      ctx.rssPerCell &&= r.rssPerCell;
+    } catch (e) {
+      // One broken server (say, python3-fastapi missing) should not throw away the others' numbers.
+      const error = e instanceof Error ? e.message : String(e);
+      ctx.failures.push({ server: spec.id, label: spec.label, error });
+      progress(`${spec.label} FAILED: ${error}`);
+    }
+  }
+  progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+  process.stdout.write(`\n${table(cells, ctx.failures)}\n\n${notes(ctx).join('\n')}\n`);
+  mkdirSync(join(ROOT, 'reports'), { recursive: true });
+  const report = {
+    generated_at: new Date().toISOString(),
+    machine,
+    settings: { duration_s: opts.durationS, warmup_s: opts.warmupS, conns: opts.conns, wrk_timeout_s: WRK_TIMEOUT_S, bodies, wrk: wrkVersion },
+    model: { dir: modelDir, ref: ctx.model },
+    service_env_support: { batching_env: ctx.batch ?? null, rate_limit_max: ctx.rateLimit, default_cache_size: ctx.defaultCache },
+    rss_scope: ctx.rssPerCell ? 'measured run' : 'process lifetime',
+    cells,
+    failures: ctx.failures,
+  };
+  writeFileSync(join(ROOT, 'reports', 'bench-service.json'), `${JSON.stringify(report, null, 2)}\n`);
+  progress('wrote reports/bench-service.json');
+  if (ctx.failures.length) process.exitCode = 1;
+}
+
+process.once('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping the servers`);
+    killAll();
+    process.exit(130);
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:service failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  killAll();
+  process.exit(1);
+});
