@@ -2,8 +2,9 @@
  * `npm run bench:service`: load-tests the inference service with wrk and, in the same
  * run and with the same request bodies, the servers that put its numbers in context:
  *
- * - ours, three ways: micro-batching on and off with the cache off (the model does all
- *   the work), and with the default cache;
+ * - ours, four ways: with the cache off (the model does all the work) without
+ *   micro-batching, with the default same-turn batching and with a 2 ms window; and
+ *   with all defaults (cache on);
  * - stub: our app with a constant-score model (framework + validation cost);
  * - floor: a bare Fastify route that validates `{text}` and answers a constant;
  * - peer: FastAPI + uvicorn serving scikit-learn TF-IDF + logistic regression.
@@ -13,7 +14,7 @@
  * stderr) and writes reports/bench-service.json. Not a test: no assertions.
  *
  * Options: --duration S (10), --warmup S (2), --conns 1,16,64, --only id,id
- * (ids: ours-batch, ours-nobatch, ours-cache, stub, floor, peer).
+ * (ids: ours-nobatch, ours-batch, ours-batch2ms, ours-cache, stub, floor, peer).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -301,16 +302,6 @@ function writeBodies(testTsv: string, file: string): number {
   return texts.size;
 }
 
-/** True when this build's loadConfig validates `name` (it then refuses a non-number). */
-function serviceKnowsEnv(name: string): boolean {
-  try {
-    loadConfig({ [name]: 'not-a-number' });
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 function checkTools(needPeer: boolean): void {
   if (!existsSync(WRK)) throw new Error(`${WRK} not found: install the Debian package wrk (apt-get install wrk)`);
   if (needPeer && !existsSync(PYTHON)) throw new Error(`${PYTHON} not found: the peer server needs Debian's python3 with python3-fastapi, uvicorn, python3-sklearn`);
@@ -319,25 +310,7 @@ function checkTools(needPeer: boolean): void {
   }
 }
 
-/**
- * The service's micro-batching variables: the brief named them BATCH_*, the service
- * shipped MICROBATCH_*; use whichever this build validates, so "batching on" is never
- * silently the same run as "off". Undefined when the build has no micro-batching.
- */
-interface BatchEnv {
-  wait: string;
-  size: string;
-}
-const BATCH_ENV_CANDIDATES: BatchEnv[] = [
-  { wait: 'MICROBATCH_MAX_WAIT_MS', size: 'MICROBATCH_MAX_TEXTS' },
-  { wait: 'BATCH_MAX_WAIT_MS', size: 'BATCH_MAX_SIZE' },
-];
-
-function batchEnv(): BatchEnv | undefined {
-  return BATCH_ENV_CANDIDATES.find((c) => serviceKnowsEnv(c.wait) && serviceKnowsEnv(c.size));
-}
-
-function serverSpecs(modelDir: string, trainTsv: string, batch: BatchEnv | undefined): ServerSpec[] {
+function serverSpecs(modelDir: string, trainTsv: string): ServerSpec[] {
   const node = process.execPath;
   const nodeReady = READY_TIMEOUT_MS.node;
   const service = { LOG_LEVEL: 'warn', MODEL_DIR: modelDir, RATE_LIMIT_MAX: '0' };
@@ -349,13 +322,13 @@ function serverSpecs(modelDir: string, trainTsv: string, batch: BatchEnv | undef
     env: { ...service, ...env },
     readyTimeoutMs: nodeReady,
   });
-  const on: Record<string, string> = batch ? { [batch.wait]: '2', [batch.size]: '32' } : {};
-  const off: Record<string, string> = batch ? { [batch.wait]: '0' } : {};
+  const off = { MICROBATCH_MAX_TEXTS: '1' };
   return [
-    ours('ours-batch', 'ours (batching on, cache off)', { CACHE_SIZE: '0', ...on }),
-    ours('ours-nobatch', 'ours (batching off, cache off)', { CACHE_SIZE: '0', ...off }),
-    ours('ours-cache', 'ours (default cache)', {}),
-    // Same settings as "batching off, cache off", so the gap to that row is the model alone.
+    ours('ours-nobatch', 'ours (no batching, cache off)', { CACHE_SIZE: '0', ...off }),
+    ours('ours-batch', 'ours (default: same-turn batching, cache off)', { CACHE_SIZE: '0' }),
+    ours('ours-batch2ms', 'ours (2 ms batching window, cache off)', { CACHE_SIZE: '0', MICROBATCH_MAX_WAIT_MS: '2' }),
+    ours('ours-cache', 'ours (all defaults, cache on)', {}),
+    // Same settings as "no batching, cache off", so the gap to that row is the model alone.
     { id: 'stub', label: 'stub (our app, constant model)', command: node, args: [join(ROOT, 'dist', 'bench', 'stub-server.js')], env: { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', CACHE_SIZE: '0', ...off }, readyTimeoutMs: nodeReady },
     { id: 'floor', label: 'floor (bare Fastify)', command: node, args: [join(ROOT, 'dist', 'bench', 'floor-server.js')], env: {}, readyTimeoutMs: nodeReady },
     { id: 'peer', label: 'peer (FastAPI + sklearn)', command: PYTHON, args: [join(ROOT, 'bench', 'peer_fastapi.py'), '--train', trainTsv], env: {}, readyTimeoutMs: READY_TIMEOUT_MS.peer },
@@ -381,8 +354,6 @@ interface Context {
   modelDir: string;
   model: string;
   bodies: number;
-  batch: BatchEnv | undefined;
-  rateLimit: boolean;
   defaultCache: number;
   rssPerCell: boolean;
   machine: string;
@@ -396,9 +367,9 @@ function notes(ctx: Context): string[] {
     `- each cell: ${ctx.opts.warmupS} s warm-up, then ${ctx.opts.durationS} s measured (wrk --latency, --timeout ${WRK_TIMEOUT_S}s); bodies: ${ctx.bodies} distinct SST-2 test sentences, POST /v1/predict {"text": …}, each thread at its own offset.`,
     `- errors = non-2xx answers + wrk socket errors. RSS = peak resident set (VmHWM) of the server process ${ctx.rssPerCell ? 'during the measured run (reset after warm-up)' : 'since it started (the per-cell reset was refused)'}.`,
     `- ours, stub and peer are one process each: Node is one event loop, uvicorn runs with workers=1.`,
-    `- micro-batching: ${ctx.batch ? `on = ${ctx.batch.wait}=2 ${ctx.batch.size}=32, off = ${ctx.batch.wait}=0` : 'this build has no micro-batching variable, so both "cache off" rows run the same code'}; RATE_LIMIT_MAX=0 (rate limiting off): ${ctx.rateLimit ? 'honoured' : 'not known to this build (no rate limiting exists to disable)'}.`,
+    '- micro-batching: off = MICROBATCH_MAX_TEXTS=1; default = MICROBATCH_MAX_WAIT_MS=0 (one model call per event-loop turn, up to 32 texts); window = MICROBATCH_MAX_WAIT_MS=2. All ours rows run with RATE_LIMIT_MAX=0 so the single load-generating IP is not throttled.',
     `- default cache: ${ctx.defaultCache} entries${ctx.defaultCache >= ctx.bodies ? ` ≥ ${ctx.bodies} distinct bodies, so after warm-up that row measures cache hits only (an upper bound)` : ''}.`,
-    '- stub: our app (helmet, request ids, metrics, schemas) with a model that returns a constant, same env as "batching off, cache off"; floor: bare Fastify with a {text: string} body schema.',
+    '- stub: our app (helmet, request ids, metrics, schemas) with a model that returns a constant, same env as "no batching, cache off"; floor: bare Fastify with a {text: string} body schema.',
   ];
   // The first line says what failed, the last one usually why (the server's own last words).
   for (const f of ctx.failures) {
@@ -423,9 +394,8 @@ async function main(): Promise<void> {
   const opts = parseOptions();
   const modelDir = findModelDir();
   const testTsv = (await resolveDatasetFile('sst2', 'test')).path;
-  const batch = batchEnv();
-  const specs = serverSpecs(modelDir, (await resolveDatasetFile('sst2', 'train')).path, batch).filter((s) => !opts.only || opts.only.has(s.id));
-  if (specs.length === 0) throw new Error(`--only matched no server (ids: ${serverSpecs('', '', batch).map((s) => s.id).join(', ')})`);
+  const specs = serverSpecs(modelDir, (await resolveDatasetFile('sst2', 'train')).path).filter((s) => !opts.only || opts.only.has(s.id));
+  if (specs.length === 0) throw new Error(`--only matched no server (ids: ${serverSpecs('', '').map((s) => s.id).join(', ')})`);
   checkTools(specs.some((s) => s.id === 'peer'));
 
   const work = mkdtempSync(join(tmpdir(), 'bench-service-'));
@@ -439,8 +409,6 @@ async function main(): Promise<void> {
     modelDir,
     model: modelRef(modelDir),
     bodies,
-    batch,
-    rateLimit: serviceKnowsEnv('RATE_LIMIT_MAX'),
     defaultCache: loadConfig({}).cacheSize,
     rssPerCell: true,
     machine,
@@ -472,7 +440,7 @@ async function main(): Promise<void> {
     machine,
     settings: { duration_s: opts.durationS, warmup_s: opts.warmupS, conns: opts.conns, wrk_timeout_s: WRK_TIMEOUT_S, bodies, wrk: wrkVersion },
     model: { dir: modelDir, ref: ctx.model },
-    service_env_support: { batching_env: ctx.batch ?? null, rate_limit_max: ctx.rateLimit, default_cache_size: ctx.defaultCache },
+    default_cache_size: ctx.defaultCache,
     rss_scope: ctx.rssPerCell ? 'measured run' : 'process lifetime',
     cells,
     failures: ctx.failures,

@@ -3,13 +3,18 @@
  * model call of at most `maxTexts` texts. A request's texts are never split across
  * calls, so a request larger than `maxTexts` is a call of its own.
  *
+ * `maxWaitMs = 0` batches without waiting: the call runs once the event loop has parsed
+ * every request that arrived in the same I/O turn (setImmediate). Under load that is
+ * exactly the requests that queued while the previous call ran; a lone request pays
+ * nothing. `maxTexts = 1` turns batching off (each request is its own call, at once).
+ *
  * Each queued request remembers the model it was admitted with: a hot reload between
  * admission and flush does not change which model answers it (its response names that
  * model's version), and one flush may call two models.
  */
 export interface BatcherOptions {
   maxTexts: number;
-  /** 0 turns batching off: every request is scored at once, in its own call. */
+  /** 0 = no timer: flush at the end of the current event-loop turn. */
   maxWaitMs: number;
 }
 
@@ -26,6 +31,7 @@ export class MicroBatcher<M> {
   private queue: Pending<M>[] = [];
   private queued = 0;
   private timer?: NodeJS.Timeout;
+  private immediate?: NodeJS.Immediate;
 
   constructor(
     private readonly scoreBatch: ScoreBatch<M>,
@@ -43,7 +49,7 @@ export class MicroBatcher<M> {
   }
 
   score(model: M, texts: readonly string[]): Promise<number[]> {
-    if (this.options.maxWaitMs === 0) {
+    if (this.options.maxTexts === 1) {
       try {
         return Promise.resolve(this.call(model, texts));
       } catch (err) {
@@ -55,6 +61,7 @@ export class MicroBatcher<M> {
       this.queue.push({ model, texts, resolve, reject });
       this.queued += texts.length;
       if (this.queued >= this.options.maxTexts) this.flush();
+      else if (this.options.maxWaitMs === 0) this.immediate ??= setImmediate(() => this.flush());
       else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
     });
   }
@@ -62,7 +69,9 @@ export class MicroBatcher<M> {
   /** Scores everything queued now (also used on shutdown so nothing is left waiting). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     const batch = this.queue;
     this.queue = [];
     this.queued = 0;

@@ -20,7 +20,7 @@ export interface ServiceConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** sha256 digests of the accepted API keys; empty = auth off. */
   apiKeyHashes: Buffer[];
-  /** Micro-batching: most texts per model call, and how long a text may wait for others (0 = off). */
+  /** Micro-batching: most texts per model call (1 = off), and how long a text may wait for others (0 = only those that arrived in the same event-loop turn). */
   batchMaxSize: number;
   batchMaxWaitMs: number;
   /** Requests per client (API key, else IP) per window; 0 = off. */

@@ -34,12 +34,26 @@ describe('MicroBatcher', () => {
     expect(r.calls.map((c) => c.texts.length)).toEqual([2, 3, 6]);
   });
 
-  it('with maxWaitMs 0 scores every request in its own call, synchronously', async () => {
+  it('with maxTexts 1 scores every request in its own call, synchronously', async () => {
     const r = recorder();
-    const b = new MicroBatcher(r.score, { maxTexts: 32, maxWaitMs: 0 });
+    const b = new MicroBatcher(r.score, { maxTexts: 1, maxWaitMs: 50 });
     const p = b.score('m', ['x']);
     expect(r.calls).toHaveLength(1);
+    b.score('m', ['y', 'z']).catch(() => undefined);
+    expect(r.calls).toHaveLength(2);
     expect(await p).toEqual([1]);
+  });
+
+  it('with maxWaitMs 0 groups what arrives in the same event-loop turn, without a timer', async () => {
+    const r = recorder();
+    const b = new MicroBatcher(r.score, { maxTexts: 32, maxWaitMs: 0 });
+    const first = Promise.all([b.score('m', ['a']), b.score('m', ['bb'])]);
+    expect(r.calls).toHaveLength(0);
+    expect(await first).toEqual([[1], [2]]);
+    expect(r.calls).toEqual([{ model: 'm', texts: ['a', 'bb'] }]);
+    // A request in a later turn is its own call.
+    expect(await b.score('m', ['ccc'])).toEqual([3]);
+    expect(r.calls).toHaveLength(2);
   });
 
   it('answers each request with the model it was admitted with (hot reload between admission and flush)', async () => {
