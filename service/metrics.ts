@@ -46,11 +46,12 @@ export class ServiceMetrics {
 
   /** Counts every request by its route template (not the raw URL: unbounded label values would explode the series). */
   countRequests(app: FastifyInstance): void {
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
       const labels = { route, method: request.method, status: String(reply.statusCode) };
       this.requests.inc(labels);
       this.latency.observe(labels, reply.elapsedTime / 1000);
+      done();
     });
   }
 
