@@ -10,6 +10,7 @@ import { installAuth } from './auth.js';
 import { CachedScorer, toScored } from './scorer.js';
 import { registerApiDocs } from './openapi.js';
 import type { RouteDoc } from './openapi.js';
+import type { InferencePool } from './inference-pool.js';
 import { registerProtection } from './protection.js';
 import { securityHeaders } from './security-headers.js';
 import { ModelLoader, ReloadError, resolveModelDir } from './reload.js';
@@ -59,6 +60,8 @@ function classify(err: FastifyError): { kind: ProblemKind; detail: string } {
 export interface AppOptions {
   /** Swaps the served model (admin route); by default one that reloads MODEL_DIR or the newest artifact. */
   loader?: ModelLoader;
+  /** Inference threads to run the model on (the loader must adopt models into it); default: the main thread. */
+  pool?: InferencePool;
   /** Where logs go (default stdout); tests capture them here. */
   logStream?: { write(line: string): void };
 }
@@ -121,8 +124,11 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
   installAuth(app, config.apiKeyHashes);
   void app.register(registerProtection, config);
 
-  const scorer = new CachedScorer(metrics, config.cacheSize, { maxTexts: config.batchMaxSize, maxWaitMs: config.batchMaxWaitMs });
-  const loader = options.loader ?? new ModelLoader(holder, metrics, () => resolveModelDir(config));
+  const { pool } = options;
+  // With threads, two calls per thread in flight: one computing, one in transit.
+  const batching = { maxTexts: config.batchMaxSize, maxWaitMs: config.batchMaxWaitMs, ...(pool ? { maxInFlight: 2 * pool.size } : {}) };
+  const scorer = new CachedScorer(metrics, config.cacheSize, batching, pool ? async (model, texts) => Array.from(await pool.score(model, texts)) : undefined);
+  const loader = options.loader ?? new ModelLoader(holder, metrics, () => resolveModelDir(config), undefined, pool);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { kind, detail } = classify(err);

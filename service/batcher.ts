@@ -8,6 +8,10 @@
  * exactly the requests that queued while the previous call ran; a lone request pays
  * nothing. `maxTexts = 1` turns batching off (each request is its own call, at once).
  *
+ * The model call may be asynchronous (inference threads): then at most `maxInFlight`
+ * calls run at once and requests that arrive meanwhile wait for the next free slot,
+ * which is where batches grow under load.
+ *
  * Each queued request remembers the model it was admitted with: a hot reload between
  * admission and flush does not change which model answers it (its response names that
  * model's version), and one flush may call two models.
@@ -16,6 +20,8 @@ export interface BatcherOptions {
   maxTexts: number;
   /** 0 = no timer: flush at the end of the current event-loop turn. */
   maxWaitMs: number;
+  /** Most model calls running at once (asynchronous calls only); default unlimited. */
+  maxInFlight?: number;
 }
 
 interface Pending<M> {
@@ -25,13 +31,15 @@ interface Pending<M> {
   reject: (err: unknown) => void;
 }
 
-export type ScoreBatch<M> = (model: M, texts: readonly string[]) => number[];
+export type ScoreBatch<M> = (model: M, texts: readonly string[]) => number[] | Promise<number[]>;
 
 export class MicroBatcher<M> {
   private queue: Pending<M>[] = [];
   private queued = 0;
+  private inFlight = 0;
   private timer?: NodeJS.Timeout;
   private immediate?: NodeJS.Immediate;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly scoreBatch: ScoreBatch<M>,
@@ -41,23 +49,17 @@ export class MicroBatcher<M> {
   ) {
     if (!Number.isInteger(options.maxTexts) || options.maxTexts < 1) throw new RangeError(`maxTexts must be a positive integer, got ${options.maxTexts}`);
     if (!(options.maxWaitMs >= 0)) throw new RangeError(`maxWaitMs must be >= 0, got ${options.maxWaitMs}`);
+    this.maxInFlight = options.maxInFlight ?? Infinity;
+    if (!(this.maxInFlight >= 1)) throw new RangeError(`maxInFlight must be >= 1, got ${options.maxInFlight}`);
   }
 
-  /** Texts waiting for the next call (for tests and metrics). */
+  /** Texts waiting for a model call (for tests and metrics). */
   get pending(): number {
     return this.queued;
   }
 
   score(model: M, texts: readonly string[]): Promise<number[]> {
-    if (this.options.maxTexts === 1) {
-      try {
-        return Promise.resolve(this.call(model, texts));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
     return new Promise((resolve, reject) => {
-      if (this.queued > 0 && this.queued + texts.length > this.options.maxTexts) this.flush();
       this.queue.push({ model, texts, resolve, reject });
       this.queued += texts.length;
       if (this.queued >= this.options.maxTexts) this.flush();
@@ -66,15 +68,28 @@ export class MicroBatcher<M> {
     });
   }
 
-  /** Scores everything queued now (also used on shutdown so nothing is left waiting). */
+  /** Starts model calls for what is queued, as far as free call slots allow (also used on shutdown). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
-    const batch = this.queue;
-    this.queue = [];
-    this.queued = 0;
+    while (this.queue.length > 0 && this.inFlight < this.maxInFlight) this.startCall(this.takeBatch());
+  }
+
+  /** Requests in arrival order up to maxTexts texts (at least one request, never split). */
+  private takeBatch(): Pending<M>[] {
+    let n = 0;
+    let k = 0;
+    while (k < this.queue.length && (k === 0 || n + (this.queue[k] as Pending<M>).texts.length <= this.options.maxTexts)) {
+      n += (this.queue[k] as Pending<M>).texts.length;
+      k++;
+    }
+    this.queued -= n;
+    return this.queue.splice(0, k);
+  }
+
+  private startCall(batch: Pending<M>[]): void {
     // Group by model; within a model, one call over all texts in arrival order.
     const byModel = new Map<M, Pending<M>[]>();
     for (const p of batch) {
@@ -83,28 +98,42 @@ export class MicroBatcher<M> {
       else byModel.set(p.model, [p]);
     }
     for (const [model, group] of byModel) {
-      let scores: number[];
+      const texts = group.flatMap((p) => p.texts);
+      let result: number[] | Promise<number[]>;
       try {
-        scores = this.call(
-          model,
-          group.flatMap((p) => p.texts),
-        );
+        this.onCall(texts.length);
+        result = this.scoreBatch(model, texts);
       } catch (err) {
         for (const p of group) p.reject(err);
         continue;
       }
-      let offset = 0;
-      for (const p of group) {
-        p.resolve(scores.slice(offset, offset + p.texts.length));
-        offset += p.texts.length;
+      if (Array.isArray(result)) {
+        this.settle(group, texts.length, result);
+        continue;
       }
+      this.inFlight++;
+      result.then(
+        (scores) => this.settle(group, texts.length, scores),
+        (err: unknown) => {
+          for (const p of group) p.reject(err);
+        },
+      ).finally(() => {
+        this.inFlight--;
+        if (this.queue.length > 0) this.flush();
+      });
     }
   }
 
-  private call(model: M, texts: readonly string[]): number[] {
-    this.onCall(texts.length);
-    const scores = this.scoreBatch(model, texts);
-    if (scores.length !== texts.length) throw new Error(`model returned ${scores.length} scores for ${texts.length} texts`);
-    return scores;
+  private settle(group: Pending<M>[], expected: number, scores: ArrayLike<number>): void {
+    if (scores.length !== expected) {
+      const err = new Error(`model returned ${scores.length} scores for ${expected} texts`);
+      for (const p of group) p.reject(err);
+      return;
+    }
+    let offset = 0;
+    for (const p of group) {
+      p.resolve(Array.from({ length: p.texts.length }, (_, i) => scores[offset + i] as number));
+      offset += p.texts.length;
+    }
   }
 }

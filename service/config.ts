@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ValidationError } from '../model/errors.js';
 import { createAjv } from '../model/util/ajv.js';
 import { parseKeyHashes } from './auth.js';
@@ -29,6 +30,8 @@ export interface ServiceConfig {
   /** Shed load (503 + Retry-After) when the mean event-loop delay exceeds this; 0 = off. */
   shedMaxEventLoopDelayMs: number;
   shedRetryAfterSeconds: number;
+  /** Threads that run the model (0 = on the main thread, beside HTTP). */
+  inferenceThreads: number;
   /** On SIGTERM, how long in-flight requests may take before their connections are cut. */
   shutdownGraceMs: number;
   /** Log the texts of prediction requests (off by default: inputs may be personal data). */
@@ -53,6 +56,7 @@ const ENV_SCHEMA = {
     RATE_LIMIT_WINDOW_MS: { type: 'integer', minimum: 100, maximum: 86400000, default: 60000 },
     SHED_MAX_EVENT_LOOP_DELAY_MS: { type: 'integer', minimum: 0, maximum: 60000, default: 200 },
     SHED_RETRY_AFTER_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 2 },
+    INFERENCE_THREADS: { type: 'integer', minimum: 0, maximum: 64 },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000 },
     LOG_REQUEST_TEXT: { enum: ['true', 'false'], default: 'false' },
   },
@@ -91,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     rateLimitWindowMs: doc.RATE_LIMIT_WINDOW_MS as number,
     shedMaxEventLoopDelayMs: doc.SHED_MAX_EVENT_LOOP_DELAY_MS as number,
     shedRetryAfterSeconds: doc.SHED_RETRY_AFTER_SECONDS as number,
+    // Default: every core but one for the model, the last one for HTTP (at most 4 threads).
+    inferenceThreads: (doc.INFERENCE_THREADS as number | undefined) ?? Math.min(4, Math.max(0, availableParallelism() - 1)),
     shutdownGraceMs: doc.SHUTDOWN_GRACE_MS as number,
     logRequestText: doc.LOG_REQUEST_TEXT === 'true',
   };

@@ -3,6 +3,7 @@ import { loadArtifact, newestArtifactDir } from '../model/artifact/artifact.js';
 import { GitopsMlError } from '../model/errors.js';
 import type { SentimentModel } from '../model/inference/sentiment-model.js';
 import type { ServiceConfig } from './config.js';
+import type { InferencePool } from './inference-pool.js';
 import type { ServiceMetrics } from './metrics.js';
 
 /** Where the served model lives; `model` is undefined until loaded (readyz answers 503). */
@@ -56,6 +57,8 @@ export class ModelLoader {
     private readonly metrics: ServiceMetrics,
     private readonly resolveDir: () => string,
     private readonly load: (dir: string) => Promise<SentimentModel> = loadArtifact,
+    /** Inference threads that must hold the model before it is swapped in. */
+    private readonly pool?: InferencePool,
   ) {}
 
   reload(): Promise<LoadOutcome> {
@@ -66,13 +69,15 @@ export class ModelLoader {
   }
 
   private async swap(): Promise<LoadOutcome> {
-    const previous = this.holder.model ? { name: this.holder.model.name, version: this.holder.model.version } : undefined;
+    const old = this.holder.model;
+    const previous = old ? { name: old.name, version: old.version } : undefined;
     let dir: string;
     let model: SentimentModel;
     const started = performance.now();
     try {
       dir = this.resolveDir();
       model = await this.load(dir);
+      await this.pool?.adopt(model, dir);
     } catch (err) {
       this.metrics.reloads.inc({ outcome: 'refused' });
       if (err instanceof ReloadError) throw err;
@@ -82,6 +87,7 @@ export class ModelLoader {
     }
     const loadSeconds = (performance.now() - started) / 1000;
     this.holder.model = model;
+    if (old) this.pool?.retire(old);
     this.metrics.setModel(model.name, model.version, loadSeconds);
     this.metrics.reloads.inc({ outcome: 'loaded' });
     return { previous, current: { name: model.name, version: model.version }, dir: basename(dir), loadSeconds };

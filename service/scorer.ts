@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { SentimentModel } from '../model/inference/sentiment-model.js';
 import { MicroBatcher } from './batcher.js';
-import type { BatcherOptions } from './batcher.js';
+import type { BatcherOptions, ScoreBatch } from './batcher.js';
 import type { ServiceMetrics } from './metrics.js';
 
 export interface Scored {
@@ -25,13 +25,11 @@ export class CachedScorer {
     private readonly metrics: ServiceMetrics,
     cacheSize: number,
     batching: BatcherOptions = { maxTexts: 32, maxWaitMs: 0 },
+    /** Where model calls run; by default on this thread. */
+    run: ScoreBatch<SentimentModel> = (model, texts) => texts.map((t) => model.score(t)),
   ) {
     if (cacheSize > 0) this.cache = new LRUCache({ max: cacheSize });
-    this.batcher = new MicroBatcher<SentimentModel>(
-      (model, texts) => texts.map((t) => model.score(t)),
-      batching,
-      (n) => metrics.batchSize.observe(n),
-    );
+    this.batcher = new MicroBatcher<SentimentModel>(run, batching, (n) => metrics.batchSize.observe(n));
   }
 
   /** P(positive) of each text, in order. */

@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import type { ModelHolder } from './app.js';
 import { loadConfig } from './config.js';
+import { InferencePool } from './inference-pool.js';
 import { ServiceMetrics } from './metrics.js';
 import { ModelLoader, ReloadError, resolveModelDir } from './reload.js';
 
@@ -13,13 +14,18 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const holder: ModelHolder = {};
   const metrics = new ServiceMetrics();
-  const loader = new ModelLoader(holder, metrics, () => resolveModelDir(config));
   // Fail before listening when there is nothing to serve at all.
   resolveModelDir(config);
-  const app = buildApp(config, holder, metrics, { loader });
+  // The pool starts before the app exists; its events reach the app's logger once there is one.
+  const events: { log?: (event: string, detail: Record<string, unknown>) => void } = {};
+  const pool = config.inferenceThreads > 0 ? new InferencePool(config.inferenceThreads, undefined, (event, detail) => events.log?.(event, detail)) : undefined;
+  const loader = new ModelLoader(holder, metrics, () => resolveModelDir(config), undefined, pool);
+  const app = buildApp(config, holder, metrics, { loader, ...(pool ? { pool } : {}) });
+  events.log = (event, detail) => app.log.warn(detail, event);
+  app.addHook('onClose', async () => pool?.close());
   await app.listen({ port: config.port, host: config.host });
   const first = await loader.reload();
-  app.log.info({ model: first.current.name, version: first.current.version, dir: first.dir, load_ms: Math.round(first.loadSeconds * 1000) }, 'model loaded');
+  app.log.info({ model: first.current.name, version: first.current.version, dir: first.dir, load_ms: Math.round(first.loadSeconds * 1000), inference_threads: config.inferenceThreads }, 'model loaded');
 
   process.on('SIGHUP', () => {
     app.log.info('SIGHUP: reloading the model');

@@ -49,7 +49,7 @@ describe('the npm start process', () => {
   it('finishes in-flight requests on SIGTERM, then exits 0', async () => {
     const dir = await saveArtifact(artifactFixture());
     // Each request waits 400 ms in the micro-batcher: they are certainly in flight at SIGTERM.
-    const s = await startServer({ MODEL_DIR: dir, MICROBATCH_MAX_WAIT_MS: '400', MICROBATCH_MAX_TEXTS: '1000' });
+    const s = await startServer({ MODEL_DIR: dir, MICROBATCH_MAX_WAIT_MS: '400', MICROBATCH_MAX_TEXTS: '1000', INFERENCE_THREADS: '2' });
     const requests = Array.from({ length: 16 }, (_, i) =>
       fetch(`${s.base}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `in flight ${i}` }) }).then(
         async (r) => ({ status: r.status, body: (await r.json()) as { score?: number } }),
@@ -62,6 +62,7 @@ describe('the npm start process', () => {
     expect(answers.map((a) => a.status)).toEqual(new Array(16).fill(200));
     expect(answers.every((a) => typeof a.body.score === 'number')).toBe(true);
     expect(await s.exited).toBe(0);
+    expect(s.logs()).toContain('"inference_threads":2');
     // Closed for new work.
     await expect(fetch(`${s.base}/healthz`)).rejects.toThrow();
   });
@@ -74,7 +75,7 @@ describe('the npm start process', () => {
       renameSync(`${link}.next`, link);
     };
     symlinkSync(await saveArtifact(artifactFixture('1.0.0')), link);
-    const s = await startServer({ MODEL_DIR: link });
+    const s = await startServer({ MODEL_DIR: link, INFERENCE_THREADS: '1' });
     expect(await servedVersion(s.base)).toBe('1.0.0');
     repoint(await saveArtifact(artifactFixture('1.1.0')));
     s.child.kill('SIGHUP');
@@ -92,7 +93,7 @@ describe('the npm start process', () => {
   it('serves MODEL_DIR, answers, and exits 0 on SIGTERM', async () => {
     const dir = await saveArtifact(artifactFixture());
     const port = await freePort();
-    const child = spawn(process.execPath, [entry], { cwd: REPO_ROOT, env: { ...process.env, MODEL_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry], { cwd: REPO_ROOT, env: { ...process.env, MODEL_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', INFERENCE_THREADS: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let logs = '';
     child.stdout.on('data', (d: Buffer) => (logs += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -85,4 +85,43 @@ describe('MicroBatcher', () => {
     expect(() => new MicroBatcher(() => [], { maxTexts: 0, maxWaitMs: 1 })).toThrow('maxTexts must be a positive integer');
     expect(() => new MicroBatcher(() => [], { maxTexts: 1, maxWaitMs: -1 })).toThrow('maxWaitMs must be >= 0');
   });
+
+  it('with an asynchronous model runs at most maxInFlight calls, and what arrives meanwhile forms the next batch', async () => {
+    const calls: string[][] = [];
+    const releases: (() => void)[] = [];
+    const b = new MicroBatcher<string>(
+      (_m, texts) =>
+        new Promise((resolve) => {
+          calls.push([...texts]);
+          releases.push(() => resolve(texts.map((t) => t.length)));
+        }),
+      { maxTexts: 32, maxWaitMs: 0, maxInFlight: 1 },
+    );
+    const first = b.score('m', ['a']);
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual([['a']]);
+    // The only call slot is busy: these wait, then go together.
+    const later = [b.score('m', ['bb']), b.score('m', ['ccc']), b.score('m', ['dddd'])];
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toHaveLength(1);
+    expect(b.pending).toBe(3);
+    releases[0]?.();
+    expect(await first).toEqual([1]);
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual([['a'], ['bb', 'ccc', 'dddd']]);
+    releases[1]?.();
+    expect(await Promise.all(later)).toEqual([[2], [3], [4]]);
+  });
+
+  it('rejects the requests of a failed asynchronous call and keeps serving', async () => {
+    let fail = true;
+    const b = new MicroBatcher<string>(async (_m, texts) => {
+      if (fail) throw new Error('worker died');
+      return texts.map(() => 1);
+    }, { maxTexts: 8, maxWaitMs: 0, maxInFlight: 1 });
+    await expect(b.score('m', ['a'])).rejects.toThrow('worker died');
+    fail = false;
+    expect(await b.score('m', ['b'])).toEqual([1]);
+  });
 });
+
