@@ -13,14 +13,15 @@ serves:
 - ``GET /readyz`` -> 200 ``{"status": "ready"}``
 
 Training finishes before the socket opens, so the first 200 from /readyz means the
-model is in. One uvicorn worker (one process, one event loop) because our service is
-one Node process: the comparison is per process, not per machine.
+model is in. One uvicorn worker (one process, one event loop) by default; ``--workers
+N`` runs uvicorn's multi-process mode (each worker trains its own copy at start), the
+way a team would use every core, for comparison with our inference threads.
 
 The predict endpoint is ``async def`` on purpose: scoring one text is CPU-bound and
 short, and a plain ``def`` would make FastAPI hop to a thread pool for every request,
 which under the GIL only adds overhead.
 
-Usage: ``/usr/bin/python3 bench/peer_fastapi.py --train TSV --port N [--host H]``
+Usage: ``/usr/bin/python3 bench/peer_fastapi.py --train TSV --port N [--host H] [--workers N]``
 (defaults: ``$DATASETS_DIR/sst2/train.tsv``, ``$PORT``, ``$HOST`` else 127.0.0.1, the
 variables the bench sets for every server). Progress goes to stderr.
 Run with Debian's interpreter (python3-fastapi, uvicorn, python3-sklearn).
@@ -70,12 +71,18 @@ def build_app(model):
     return app
 
 
+def create_app():
+    """uvicorn factory for --workers > 1: every worker process trains and serves."""
+    return build_app(train(os.environ["PEER_TRAIN"]))
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default_train = os.path.join(os.environ["DATASETS_DIR"], "sst2", "train.tsv") if os.environ.get("DATASETS_DIR") else None
     parser.add_argument("--train", default=default_train, help="SST-2 train TSV (default $DATASETS_DIR/sst2/train.tsv)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "0")) or None, help="default $PORT")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="default $HOST, else 127.0.0.1")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
     args = parser.parse_args(argv)
     if not args.train:
         parser.error("pass --train or set DATASETS_DIR")
@@ -83,6 +90,11 @@ def main(argv):
         parser.error("pass --port or set PORT")
     try:
         import uvicorn
+        if args.workers > 1:
+            os.environ["PEER_TRAIN"] = args.train
+            uvicorn.run("peer_fastapi:create_app", factory=True, app_dir=os.path.dirname(os.path.abspath(__file__)),
+                        host=args.host, port=args.port, workers=args.workers, log_level="warning")
+            return 0
         model = train(args.train)
     except ImportError as e:
         print(f"peer: {e.name} not importable by {sys.executable}: apt-get install python3-fastapi uvicorn python3-sklearn", file=sys.stderr)

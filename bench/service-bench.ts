@@ -2,19 +2,21 @@
  * `npm run bench:service`: load-tests the inference service with wrk and, in the same
  * run and with the same request bodies, the servers that put its numbers in context:
  *
- * - ours, four ways: with the cache off (the model does all the work) without
- *   micro-batching, with the default same-turn batching and with a 2 ms window; and
- *   with all defaults (cache on);
+ * - ours with the cache off (the model does all the work): defaults (one inference
+ *   thread here), two inference threads, the model on the main thread with and without
+ *   micro-batching; and with all defaults (cache on); plus 256 connections and a
+ *   2-minute RSS soak for the default server;
  * - stub: our app with a constant-score model (framework + validation cost);
  * - floor: a bare Fastify route that validates `{text}` and answers a constant;
- * - peer: FastAPI + uvicorn serving scikit-learn TF-IDF + logistic regression.
+ * - peer: FastAPI + uvicorn serving scikit-learn TF-IDF + logistic regression, with
+ *   one and with two worker processes (256 connections too for one).
  *
  * Each server runs alone, as its own process, one after the other; each cell is a
  * warm-up wrk run then a measured one. Prints one markdown table on stdout (progress on
  * stderr) and writes reports/bench-service.json. Not a test: no assertions.
  *
  * Options: --duration S (10), --warmup S (2), --conns 1,16,64, --only id,id
- * (ids: ours-nobatch, ours-batch, ours-batch2ms, ours-cache, stub, floor, peer).
+ * (ids: ours, ours-2threads, ours-main, ours-main-nobatch, ours-cache, stub, floor, peer, peer-2workers).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -49,6 +51,19 @@ interface ServerSpec {
   /** Variables on top of a minimal base environment (PORT and HOST are added per start). */
   env: Record<string, string>;
   readyTimeoutMs: number;
+  /** Connection counts measured for this server only (on top of --conns). */
+  extraConns?: number[];
+  /** Run the RSS soak on this server. */
+  soak?: boolean;
+}
+
+interface Soak {
+  label: string;
+  conns: number;
+  seconds: number;
+  rssAfterWarmupMb: number | null;
+  rssAfterSoakMb: number | null;
+  wrk: WrkResult;
 }
 
 interface Cell {
@@ -70,6 +85,7 @@ interface Failure {
 interface Options {
   durationS: number;
   warmupS: number;
+  soakS: number;
   conns: number[];
   only?: Set<string>;
 }
@@ -241,7 +257,16 @@ function runWrk(url: string, conns: number, seconds: number, bodiesFile: string)
 const progress = (line: string): boolean => process.stderr.write(`[bench:service] ${line}\n`);
 
 /** One server: start, then per connection count a warm-up run and a measured run, then stop. */
-async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string): Promise<{ cells: Cell[]; rssPerCell: boolean }> {
+function currentRssMb(pid: number): number | null {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) / 1024;
+  } catch {
+    return null;
+  }
+}
+
+async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string): Promise<{ cells: Cell[]; rssPerCell: boolean; soak?: Soak }> {
   const started = performance.now();
   progress(`${spec.label}: starting…`);
   const server = await startServer(spec);
@@ -250,7 +275,7 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string):
   try {
     await checkPredict(server.url, readFileSync(bodiesFile, 'utf8').split('\n', 1)[0] as string, spec.label);
     progress(`${spec.label}: ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    for (const conns of opts.conns) {
+    for (const conns of [...opts.conns, ...(spec.extraConns ?? [])]) {
       const t0 = performance.now();
       progress(`${spec.label} @ ${conns} conns: ${opts.warmupS} s warm-up + ${opts.durationS} s…`);
       if (opts.warmupS > 0) await runWrk(server.url, conns, opts.warmupS, bodiesFile);
@@ -259,6 +284,17 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string):
       const seconds = (performance.now() - t0) / 1000;
       cells.push({ server: spec.id, label: spec.label, conns, wrk, rss_mb: peakRssMb(server.pid), seconds });
       progress(`  ${wrk.requestsPerSec.toFixed(0)} req/s, p99 ${wrk.latencyMs.p99.toFixed(2)} ms, ${wrk.errors} errors (${seconds.toFixed(1)} s)`);
+    }
+    if (spec.soak && opts.soakS > 0) {
+      // Memory growth under steady load: resident set after a warm-up vs after the soak.
+      const conns = 16;
+      progress(`${spec.label}: RSS soak, 10 s warm-up + ${opts.soakS} s at ${conns} conns…`);
+      await runWrk(server.url, conns, 10, bodiesFile);
+      const rssAfterWarmupMb = currentRssMb(server.pid);
+      const wrk = await runWrk(server.url, conns, opts.soakS, bodiesFile);
+      const soak = { label: spec.label, conns, seconds: opts.soakS, rssAfterWarmupMb, rssAfterSoakMb: currentRssMb(server.pid), wrk };
+      progress(`  RSS ${rssAfterWarmupMb?.toFixed(0) ?? '?'} MB → ${soak.rssAfterSoakMb?.toFixed(0) ?? '?'} MB`);
+      return { cells, rssPerCell, soak };
     }
   } finally {
     await stopServer(server.child);
@@ -270,15 +306,17 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string):
 
 function parseOptions(): Options {
   const { values } = parseArgs({
-    options: { duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' }, conns: { type: 'string', default: '1,16,64' }, only: { type: 'string' } },
+    options: { duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' }, soak: { type: 'string', default: '120' }, conns: { type: 'string', default: '1,16,64' }, only: { type: 'string' } },
   });
   const durationS = Number(values.duration);
   const warmupS = Number(values.warmup);
+  const soakS = Number(values.soak);
+  if (!Number.isInteger(soakS) || soakS < 0) throw new Error(`--soak must be a whole number of seconds ≥ 0 (0 skips it), got ${values.soak}`);
   const conns = values.conns.split(',').map(Number);
   if (!Number.isInteger(durationS) || durationS < 1) throw new Error(`--duration must be a whole number of seconds ≥ 1, got ${values.duration}`);
   if (!Number.isInteger(warmupS) || warmupS < 0) throw new Error(`--warmup must be a whole number of seconds ≥ 0, got ${values.warmup}`);
   if (conns.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--conns must be positive integers separated by commas, got ${values.conns}`);
-  return { durationS, warmupS, conns, only: values.only ? new Set(values.only.split(',')) : undefined };
+  return { durationS, warmupS, soakS, conns, only: values.only ? new Set(values.only.split(',')) : undefined };
 }
 
 function findModelDir(): string {
@@ -323,27 +361,39 @@ function serverSpecs(modelDir: string, trainTsv: string): ServerSpec[] {
     readyTimeoutMs: nodeReady,
   });
   const off = { MICROBATCH_MAX_TEXTS: '1' };
+  const mainThread = { INFERENCE_THREADS: '0' };
+  const peer = (id: string, label: string, workers: number): ServerSpec => ({
+    id,
+    label,
+    command: PYTHON,
+    args: [join(ROOT, 'bench', 'peer_fastapi.py'), '--train', trainTsv, '--workers', String(workers)],
+    env: { PYTHONDONTWRITEBYTECODE: '1' },
+    readyTimeoutMs: READY_TIMEOUT_MS.peer,
+  });
   return [
-    ours('ours-nobatch', 'ours (no batching, cache off)', { CACHE_SIZE: '0', ...off }),
-    ours('ours-batch', 'ours (default: same-turn batching, cache off)', { CACHE_SIZE: '0' }),
-    ours('ours-batch2ms', 'ours (2 ms batching window, cache off)', { CACHE_SIZE: '0', MICROBATCH_MAX_WAIT_MS: '2' }),
+    // The default server (one inference thread on this 2-core machine), cache off so the model does all the work.
+    { ...ours('ours', 'ours (defaults, cache off)', { CACHE_SIZE: '0' }), extraConns: [256], soak: true },
+    ours('ours-2threads', 'ours (2 inference threads, cache off)', { CACHE_SIZE: '0', INFERENCE_THREADS: '2' }),
+    ours('ours-main', 'ours (model on the main thread, cache off)', { CACHE_SIZE: '0', ...mainThread }),
+    ours('ours-main-nobatch', 'ours (main thread, no batching, cache off)', { CACHE_SIZE: '0', ...mainThread, ...off }),
     ours('ours-cache', 'ours (all defaults, cache on)', {}),
-    // Same settings as "no batching, cache off", so the gap to that row is the model alone.
-    { id: 'stub', label: 'stub (our app, constant model)', command: node, args: [join(ROOT, 'dist', 'bench', 'stub-server.js')], env: { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', CACHE_SIZE: '0', ...off }, readyTimeoutMs: nodeReady },
+    // Our app with the model replaced by a constant, main thread, no batching: the gap to the floor is our plumbing.
+    { id: 'stub', label: 'stub (our app, constant model)', command: node, args: [join(ROOT, 'dist', 'bench', 'stub-server.js')], env: { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', CACHE_SIZE: '0', ...mainThread, ...off }, readyTimeoutMs: nodeReady },
     { id: 'floor', label: 'floor (bare Fastify)', command: node, args: [join(ROOT, 'dist', 'bench', 'floor-server.js')], env: {}, readyTimeoutMs: nodeReady },
-    { id: 'peer', label: 'peer (FastAPI + sklearn)', command: PYTHON, args: [join(ROOT, 'bench', 'peer_fastapi.py'), '--train', trainTsv], env: {}, readyTimeoutMs: READY_TIMEOUT_MS.peer },
+    { ...peer('peer', 'peer (FastAPI + sklearn, 1 worker)', 1), extraConns: [256] },
+    peer('peer-2workers', 'peer (FastAPI + sklearn, 2 workers)', 2),
   ];
 }
 
 // --- output ---
 
 function table(cells: Cell[], failures: Failure[]): string {
-  const head = ['server', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB'];
+  const head = ['server', 'conns', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'RSS MB'];
   const ms = (v: number): string => (v < 10 ? v.toFixed(2) : v.toFixed(1));
-  const rows = cells.map((c) => [c.label, String(c.conns), c.wrk.requestsPerSec.toFixed(0), ms(c.wrk.latencyMs.p50), ms(c.wrk.latencyMs.p99), String(c.wrk.errors), c.rss_mb === null ? '?' : c.rss_mb.toFixed(0)]);
-  for (const f of failures) rows.push([f.label, '–', 'failed', '', '', '', '']);
+  const rows = cells.map((c) => [c.label, String(c.conns), c.wrk.requestsPerSec.toFixed(0), ms(c.wrk.latencyMs.p50), c.wrk.latencyMs.p95 === undefined ? '?' : ms(c.wrk.latencyMs.p95), ms(c.wrk.latencyMs.p99), String(c.wrk.errors), c.rss_mb === null ? '?' : c.rss_mb.toFixed(0)]);
+  for (const f of failures) rows.push([f.label, '–', 'failed', '', '', '', '', '']);
   const widths = head.map((_, i) => Math.max(...[head, ...rows].map((r) => (r[i] as string).length)));
-  const right = new Set([1, 2, 3, 4, 5, 6]);
+  const right = new Set([1, 2, 3, 4, 5, 6, 7]);
   const line = (r: string[]): string => `| ${r.map((c, i) => (right.has(i) ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join(' | ')} |`;
   const rule = `| ${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
   return [line(head), rule, ...rows.map(line)].join('\n');
@@ -358,6 +408,7 @@ interface Context {
   rssPerCell: boolean;
   machine: string;
   failures: Failure[];
+  soaks: Soak[];
 }
 
 function notes(ctx: Context): string[] {
@@ -366,11 +417,15 @@ function notes(ctx: Context): string[] {
     `- model: ${ctx.model} from ${ctx.modelDir}.`,
     `- each cell: ${ctx.opts.warmupS} s warm-up, then ${ctx.opts.durationS} s measured (wrk --latency, --timeout ${WRK_TIMEOUT_S}s); bodies: ${ctx.bodies} distinct SST-2 test sentences, POST /v1/predict {"text": …}, each thread at its own offset.`,
     `- errors = non-2xx answers + wrk socket errors. RSS = peak resident set (VmHWM) of the server process ${ctx.rssPerCell ? 'during the measured run (reset after warm-up)' : 'since it started (the per-cell reset was refused)'}.`,
-    `- ours, stub and peer are one process each: Node is one event loop, uvicorn runs with workers=1.`,
-    '- micro-batching: off = MICROBATCH_MAX_TEXTS=1; default = MICROBATCH_MAX_WAIT_MS=0 (one model call per event-loop turn, up to 32 texts); window = MICROBATCH_MAX_WAIT_MS=2. All ours rows run with RATE_LIMIT_MAX=0 so the single load-generating IP is not throttled.',
+    `- ours is one process (one event loop for HTTP, plus its inference threads); stub and floor are one thread; the peer is one process per uvicorn worker.`,
+    `- ours defaults: INFERENCE_THREADS=${loadConfig({}).inferenceThreads} on this machine (cores − 1), micro-batching MICROBATCH_MAX_WAIT_MS=0 (one model call per event-loop turn, up to 32 texts); "no batching" = MICROBATCH_MAX_TEXTS=1. All ours rows run with RATE_LIMIT_MAX=0 so the single load-generating IP is not throttled; load shedding stays on (its 503s would count as errors).`,
     `- default cache: ${ctx.defaultCache} entries${ctx.defaultCache >= ctx.bodies ? ` ≥ ${ctx.bodies} distinct bodies, so after warm-up that row measures cache hits only (an upper bound)` : ''}.`,
     '- stub: our app (helmet, request ids, metrics, schemas) with a model that returns a constant, same env as "no batching, cache off"; floor: bare Fastify with a {text: string} body schema.',
   ];
+  for (const k of ctx.soaks) {
+    const growth = k.rssAfterWarmupMb && k.rssAfterSoakMb ? ` (${(100 * (k.rssAfterSoakMb / k.rssAfterWarmupMb - 1)).toFixed(1)}%)` : '';
+    out.push(`- RSS soak, ${k.label}: ${k.seconds} s at ${k.conns} connections (${k.wrk.requestsPerSec.toFixed(0)} req/s, ${k.wrk.errors} errors): resident set ${k.rssAfterWarmupMb?.toFixed(0) ?? '?'} MB after a 10 s warm-up, ${k.rssAfterSoakMb?.toFixed(0) ?? '?'} MB after the soak${growth}.`);
+  }
   // The first line says what failed, the last one usually why (the server's own last words).
   for (const f of ctx.failures) {
     const lines = f.error.split('\n').filter((l) => l.trim());
@@ -413,6 +468,7 @@ async function main(): Promise<void> {
     rssPerCell: true,
     machine,
     failures: [],
+    soaks: [],
   };
   const estimate = specs.length * opts.conns.length * (opts.durationS + opts.warmupS);
   progress(`${specs.length} servers × ${opts.conns.length} connection counts, ~${Math.ceil(estimate / 60)} min of load plus start-up; ${bodies} bodies`);
@@ -424,6 +480,7 @@ async function main(): Promise<void> {
       const r = await benchServer(spec, opts, bodiesFile);
       cells.push(...r.cells);
       ctx.rssPerCell &&= r.rssPerCell;
+      if (r.soak) ctx.soaks.push(r.soak);
     } catch (e) {
       // One broken server (say, python3-fastapi missing) should not throw away the others' numbers.
       const error = e instanceof Error ? e.message : String(e);
@@ -442,6 +499,7 @@ async function main(): Promise<void> {
     model: { dir: modelDir, ref: ctx.model },
     default_cache_size: ctx.defaultCache,
     rss_scope: ctx.rssPerCell ? 'measured run' : 'process lifetime',
+    soaks: ctx.soaks,
     cells,
     failures: ctx.failures,
   };

@@ -17,7 +17,7 @@ export interface WrkResult {
   durationS: number;
   requestsPerSec: number;
   /** From the "Latency Distribution" block, in milliseconds. */
-  latencyMs: { p50: number; p75: number; p90: number; p99: number };
+  latencyMs: { p50: number; p75: number; p90: number; p95?: number; p99: number };
   /** Responses with a status outside 2xx/3xx. */
   non2xx: number;
   socketErrors: WrkSocketErrors;
@@ -63,6 +63,12 @@ function socketErrors(output: string): WrkSocketErrors {
   return { connect: Number(m[1]), read: Number(m[2]), write: Number(m[3]), timeout: Number(m[4]) };
 }
 
+/** The p95 line bench/wrk-predict.lua's done() prints (absent with other scripts). */
+function p95(output: string): { p95?: number } {
+  const m = /^Latency p95: (\d+)us$/m.exec(output);
+  return m ? { p95: Number(m[1]) / 1000 } : {};
+}
+
 export function parseWrkOutput(output: string): WrkResult {
   const total = match(output, /^\s*(\d+) requests in ([\d.]+(?:us|ms|s|m|h)),/m, '"N requests in T" line');
   const rps = match(output, /^Requests\/sec:\s+([\d.]+)/m, '"Requests/sec" line');
@@ -72,7 +78,7 @@ export function parseWrkOutput(output: string): WrkResult {
     requests: Number(total[1]),
     durationS: parseWrkTime(total[2] as string) / 1000,
     requestsPerSec: Number(rps[1]),
-    latencyMs: { p50: percentile(output, 50), p75: percentile(output, 75), p90: percentile(output, 90), p99: percentile(output, 99) },
+    latencyMs: { p50: percentile(output, 50), p75: percentile(output, 75), p90: percentile(output, 90), p99: percentile(output, 99), ...p95(output) },
     non2xx,
     socketErrors: sockets,
     errors: non2xx + sockets.connect + sockets.read + sockets.write + sockets.timeout,

@@ -34,3 +34,8 @@ function request()
   position = position % #requests + 1
   return requests[position]
 end
+
+-- wrk's --latency block has no 95th percentile; print it (microseconds) for the table.
+function done(summary, latency, requests)
+  io.write(string.format("Latency p95: %.0fus\n", latency:percentile(95)))
+end

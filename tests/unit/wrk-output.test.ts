@@ -81,6 +81,11 @@ describe('parseWrkOutput', () => {
     expect(parseWrkOutput(CLEAN).latencyMs.p90).toBe(3.61);
   });
 
+  it('reads the p95 line that bench/wrk-predict.lua prints, and leaves p95 out without it', () => {
+    expect(parseWrkOutput(`${CLEAN.trimEnd()}\nLatency p95: 8123us\n`).latencyMs.p95).toBeCloseTo(8.123, 9);
+    expect(parseWrkOutput(CLEAN).latencyMs.p95).toBeUndefined();
+  });
+
   it('explains what is missing when wrk ran without --latency or failed', () => {
     const noLatency = CLEAN.replace(/ {2}Latency Distribution\n(?:\s+\d+%.*\n)+/, '');
     expect(() => parseWrkOutput(noLatency)).toThrow(/latency distribution/);
