@@ -57,6 +57,16 @@ function classify(err: FastifyError): { kind: ProblemKind; detail: string } {
   }
 }
 
+/**
+ * A lone text while the threads are idle is scored right here: the hop to a thread and
+ * back costs more than the model (~0.5 ms against ~0.25 ms), and with nothing else
+ * running the event loop has nothing better to do. Anything else goes to the threads.
+ */
+function scoreWithPool(pool: InferencePool, model: SentimentModel, texts: readonly string[]): number[] | Promise<number[]> {
+  if (texts.length === 1 && pool.busy === 0) return [model.score(texts[0] as string)];
+  return pool.score(model, texts).then((scores) => Array.from(scores));
+}
+
 export interface AppOptions {
   /** Swaps the served model (admin route); by default one that reloads MODEL_DIR or the newest artifact. */
   loader?: ModelLoader;
@@ -127,7 +137,7 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
   const { pool } = options;
   // With threads, two calls per thread in flight: one computing, one in transit.
   const batching = { maxTexts: config.batchMaxSize, maxWaitMs: config.batchMaxWaitMs, ...(pool ? { maxInFlight: 2 * pool.size } : {}) };
-  const scorer = new CachedScorer(metrics, config.cacheSize, batching, pool ? async (model, texts) => Array.from(await pool.score(model, texts)) : undefined);
+  const scorer = new CachedScorer(metrics, config.cacheSize, batching, pool ? (model, texts) => scoreWithPool(pool, model, texts) : undefined);
   const loader = options.loader ?? new ModelLoader(holder, metrics, () => resolveModelDir(config), undefined, pool);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {

@@ -46,6 +46,11 @@ export class InferencePool {
     return this.slots.length;
   }
 
+  /** Calls sent to the threads and not answered yet. */
+  get busy(): number {
+    return this.slots.reduce((n, s) => n + s.pending.size, 0);
+  }
+
   /** Loads `model`'s artifact in every thread; afterwards `score(model, …)` runs there. All or nothing. */
   async adopt(model: SentimentModel, dir: string): Promise<void> {
     const gen = this.nextGen++;
