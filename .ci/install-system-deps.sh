@@ -14,6 +14,8 @@ PACKAGES=(
   python3-scipy
   prometheus        # promtool, to check deploy/ rules
   wrk               # HTTP load generator for the service benchmark
+  python3-fastapi   # the FastAPI peer in npm run bench:service
+  uvicorn
   shellcheck        # lints .ci/ scripts
 )
 PACKAGES+=("$@")

@@ -11,7 +11,8 @@ import { CachedScorer, toScored } from './scorer.js';
 import { registerApiDocs } from './openapi.js';
 import type { RouteDoc } from './openapi.js';
 import type { InferencePool } from './inference-pool.js';
-import { registerProtection } from './protection.js';
+import { registerProtection, SHED_SAMPLE_MS } from './protection.js';
+import type { SheddingState } from './protection.js';
 import { securityHeaders } from './security-headers.js';
 import { ModelLoader, ReloadError, resolveModelDir } from './reload.js';
 import type { ModelHolder } from './reload.js';
@@ -132,13 +133,17 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
   });
   metrics.countRequests(app);
   installAuth(app, config.apiKeyHashes);
-  void app.register(registerProtection, config);
+  const shedding: SheddingState = { pausedUntil: 0 };
+  void app.register(registerProtection, { config, shedding });
 
   const { pool } = options;
   // With threads, two calls per thread in flight: one computing, one in transit.
   const batching = { maxTexts: config.batchMaxSize, maxWaitMs: config.batchMaxWaitMs, ...(pool ? { maxInFlight: 2 * pool.size } : {}) };
   const scorer = new CachedScorer(metrics, config.cacheSize, batching, pool ? (model, texts) => scoreWithPool(pool, model, texts) : undefined);
   const loader = options.loader ?? new ModelLoader(holder, metrics, () => resolveModelDir(config), undefined, pool);
+  loader.afterLoad.push(() => {
+    shedding.pausedUntil = Date.now() + 2 * SHED_SAMPLE_MS + 100;
+  });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { kind, detail } = classify(err);

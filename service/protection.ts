@@ -15,7 +15,16 @@ const pathOf = (url: string): string => url.split('?')[0] as string;
  * requests get 503 with Retry-After at once instead of queueing for unbounded time.
  * Must be registered before the routes so their hooks attach to them.
  */
-async function protection(app: FastifyInstance, config: ServiceConfig): Promise<void> {
+/** Shared with the model loader: until `pausedUntil` (epoch ms) load shedding lets requests through. */
+export interface SheddingState {
+  pausedUntil: number;
+}
+
+/** How often under-pressure samples the event loop; a pause must outlast two samples. */
+export const SHED_SAMPLE_MS = 250;
+
+async function protection(app: FastifyInstance, opts: { config: ServiceConfig; shedding: SheddingState }): Promise<void> {
+  const { config, shedding } = opts;
   if (config.rateLimitMax > 0) {
     await app.register(rateLimit, {
       global: true,
@@ -34,10 +43,12 @@ async function protection(app: FastifyInstance, config: ServiceConfig): Promise<
   if (config.shedMaxEventLoopDelayMs > 0) {
     await app.register(underPressure, {
       maxEventLoopDelay: config.shedMaxEventLoopDelayMs,
-      sampleInterval: 250,
+      sampleInterval: SHED_SAMPLE_MS,
       retryAfter: config.shedRetryAfterSeconds,
       pressureHandler: (request, reply, type, value) => {
         if (LIVENESS.has(pathOf(request.url))) return undefined; // let it through
+        // Our own model load blocked the loop; the delay it left in the sample is not overload.
+        if (Date.now() < shedding.pausedUntil) return undefined;
         reply.header('retry-after', String(config.shedRetryAfterSeconds));
         // A rejection goes to the error handler of the route's context (problem+json, or
         // {error} under /v2). Sending from here would race Fastify's routing: the reply

@@ -51,6 +51,8 @@ export function resolveModelDir(config: Pick<ServiceConfig, 'modelDir' | 'artifa
  */
 export class ModelLoader {
   private running?: Promise<LoadOutcome>;
+  /** Called after every load attempt, loaded or refused (the load blocked the event loop for a while). */
+  readonly afterLoad: (() => void)[] = [];
 
   constructor(
     private readonly holder: ModelHolder,
@@ -64,6 +66,7 @@ export class ModelLoader {
   reload(): Promise<LoadOutcome> {
     this.running ??= this.swap().finally(() => {
       this.running = undefined;
+      for (const f of this.afterLoad) f();
     });
     return this.running;
   }

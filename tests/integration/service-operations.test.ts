@@ -9,6 +9,7 @@ import { buildApp } from '../../service/app.js';
 import type { ModelHolder } from '../../service/app.js';
 import { loadConfig } from '../../service/config.js';
 import { ServiceMetrics } from '../../service/metrics.js';
+import { ModelLoader } from '../../service/reload.js';
 import { PROBLEM_BASE } from '../../service/problems.js';
 import { testConfig } from '../helpers/service-config.js';
 import { artifactFixture } from '../helpers/artifact-fixture.js';
@@ -118,6 +119,25 @@ describe('load shedding', () => {
     // The next samples see an idle loop again.
     await new Promise((r) => setTimeout(r, 700));
     expect((await predict(base, 'fine')).status).toBe(200);
+  });
+
+  it('does not shed because of its own model load (startup, hot reload)', async () => {
+    const holder: ModelHolder = { model: await loadArtifact(fixtureDir) };
+    // A load that blocks the event loop for 1.5 s, as parsing a large artifact does.
+    const slowLoad = async (dir: string): ReturnType<typeof loadArtifact> => {
+      const model = await loadArtifact(dir);
+      const until = Date.now() + 1500;
+      while (Date.now() < until) {
+        /* busy */
+      }
+      return model;
+    };
+    const loader = new ModelLoader(holder, new ServiceMetrics({ collectProcess: false }), () => fixtureDir, slowLoad);
+    const { base } = await start({ SHED_MAX_EVENT_LOOP_DELAY_MS: '20', API_KEY_SHA256: sha('ops') }, holder, { loader });
+    const auth = { authorization: 'Bearer ops' };
+    expect((await fetch(`${base}/admin/reload`, { method: 'POST', headers: auth })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await predict(base, 'right after the reload', auth)).status).toBe(200);
   });
 });
 
