@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'model/artifacts/', '.cache/', 'coverage/'] },
+  { ignores: ['dist/', 'actions/*/dist/', 'node_modules/', 'model/artifacts/', '.cache/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { ValidationError } from '../../../model/errors.js';
@@ -30,25 +29,30 @@ export type GateName =
   | 'quantization_max_accuracy_drop';
 
 export const CONFIG_PATH = '.github/gitops-ml.yml';
+export const SCHEMA_FILE = 'gitops-ml.schema.json';
 const DEFAULT_LABELS: GitopsConfig['labels'] = { new_model: 'new-model', needs_info: 'needs-info', accepted: 'accepted', retrain: 'retrain' };
 
-/** The schema lives beside the config in `.github/` (editors validate with it too); found from this module's place in the repo. */
-function schemaPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // actions/shared/src (sources) or dist/actions/shared/src (build): climb to the repo root.
-  const root = here.includes(`${join('dist', 'actions')}`) ? join(here, '..', '..', '..', '..') : join(here, '..', '..', '..');
-  return join(root, '.github', 'gitops-ml.schema.json');
-}
-
-let compiled: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
-let schemaDoc: Record<string, unknown> | undefined;
-function validator(): NonNullable<typeof compiled> {
-  if (!compiled) {
-    schemaDoc = JSON.parse(readFileSync(schemaPath(), 'utf8')) as Record<string, unknown>;
+/**
+ * The schema lives beside the config in `.github/` (editors validate with it too), so
+ * the config is read with the schema of the same checkout, wherever this code runs
+ * (a bundled action, the CLI, tests).
+ */
+const validators = new Map<string, { validate: ReturnType<ReturnType<typeof createAjv>['compile']>; schema: Record<string, unknown> }>();
+function validatorFor(configFile: string): { validate: ReturnType<ReturnType<typeof createAjv>['compile']>; schema: Record<string, unknown> } {
+  const schemaFile = join(dirname(configFile), SCHEMA_FILE);
+  let v = validators.get(schemaFile);
+  if (!v) {
+    let schema: Record<string, unknown>;
+    try {
+      schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ValidationError(`${schemaFile}: cannot read the configuration schema (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it belongs beside ${configFile}`);
+    }
     // strict off for the editor-facing keywords (title, description, $id) and `format`.
-    compiled = createAjv({ strict: false, validateFormats: false }).compile(schemaDoc);
+    v = { validate: createAjv({ strict: false, validateFormats: false }).compile(schema), schema };
+    validators.set(schemaFile, v);
   }
-  return compiled;
+  return v;
 }
 
 /** `/roles/ceo/0` → `roles.ceo[0]`: how a person reading the YAML names the key. */
@@ -58,9 +62,9 @@ export function keyName(pointer: string): string {
 }
 
 /** The schema node an error's instance path points at (to list allowed keys and values). */
-function schemaAt(pointer: string): Record<string, unknown> | undefined {
+function schemaAt(schemaDoc: Record<string, unknown>, pointer: string): Record<string, unknown> | undefined {
   let node: Record<string, unknown> | undefined = schemaDoc;
-  const defs = (schemaDoc?.definitions ?? {}) as Record<string, Record<string, unknown>>;
+  const defs = (schemaDoc.definitions ?? {}) as Record<string, Record<string, unknown>>;
   const deref = (n: Record<string, unknown> | undefined): Record<string, unknown> | undefined => {
     let cur = n;
     for (let i = 0; i < 5 && cur; i++) {
@@ -78,10 +82,10 @@ function schemaAt(pointer: string): Record<string, unknown> | undefined {
   return deref(node);
 }
 
-function describe(e: ErrorObject): string {
+function describe(schemaDoc: Record<string, unknown>, e: ErrorObject): string {
   const key = keyName(e.instancePath);
   const at = key ? `"${key}"` : 'the top level';
-  const node = schemaAt(e.instancePath);
+  const node = schemaAt(schemaDoc, e.instancePath);
   switch (e.keyword) {
     case 'additionalProperties': {
       const allowed = Object.keys((node?.properties as Record<string, unknown> | undefined) ?? {});
@@ -123,7 +127,7 @@ export function parseConfig(text: string, file = CONFIG_PATH): GitopsConfig {
     );
   }
   const value: unknown = doc.toJS();
-  const validate = validator();
+  const { validate, schema } = validatorFor(file);
   if (!validate(value)) {
     const problems = (validate.errors ?? [])
       // "must match a schema in allOf" repeats what the inner error already says.
@@ -132,7 +136,7 @@ export function parseConfig(text: string, file = CONFIG_PATH): GitopsConfig {
         const path = e.instancePath.split('/').slice(1);
         const node = doc.getIn(path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true) as { range?: [number, number, number] } | undefined;
         const line = node?.range ? ` (line ${lines.linePos(node.range[0]).line})` : '';
-        return `${describe(e)}${line}`;
+        return `${describe(schema, e)}${line}`;
       });
     throw new ValidationError(`${file} is not a valid gitops-ml configuration`, [...new Set(problems)]);
   }

@@ -1,0 +1,45 @@
+import type { GitopsConfig } from './config.js';
+import { expandPrincipals } from './github.js';
+import type { GitHub, RepoRef } from './github.js';
+import { decideSignOff } from './sign-off.js';
+import type { SignOffDecision } from './sign-off.js';
+import { upsertStickyComment } from './sticky-comment.js';
+
+export const SIGN_OFF_CONTEXT = 'gitops-ml/sign-off';
+
+/** The pull request an event is about, if any (review, PR, check run/suite events). */
+export function pullNumberOf(payload: Record<string, unknown>): number | undefined {
+  const pr = payload.pull_request as { number?: number } | undefined;
+  if (pr?.number) return pr.number;
+  for (const key of ['check_run', 'check_suite'] as const) {
+    const prs = (payload[key] as { pull_requests?: { number: number }[] } | undefined)?.pull_requests;
+    if (prs?.[0]) return prs[0].number;
+  }
+  return undefined;
+}
+
+export function signOffMarkdown(d: SignOffDecision & { headSha: string }): string {
+  const head = d.headSha.slice(0, 7);
+  if (d.state === 'success') return `### ✅ Signed off\n\nApproved by ${d.approvedBy.map((l) => `@${l}`).join(', ')} on \`${head}\`, with every required check green. Merging deploys this model.`;
+  const title = d.state === 'failure' ? '### ⛔ Sign-off blocked' : '### ⏳ Waiting for sign-off';
+  return `${title}\n\nOn head commit \`${head}\`:\n\n${d.missing.map((m) => `- [ ] ${m}`).join('\n')}\n\nA new commit resets the sign-off: the CEO approves the head commit.`;
+}
+
+/**
+ * Reads the PR's head commit, reviews and check runs, decides, and records the decision
+ * as the commit status `gitops-ml/sign-off` (make it required in branch protection) and
+ * as the role's sticky comment explaining what is missing.
+ */
+export async function runApprovalGate(gh: GitHub, where: RepoRef & { pullNumber: number }, config: GitopsConfig, targetUrl?: string): Promise<SignOffDecision & { headSha: string }> {
+  const { owner, repo, pullNumber } = where;
+  const { data: pull } = await gh.rest.pulls.get({ owner, repo, pull_number: pullNumber });
+  const headSha = pull.head.sha;
+  const reviews = await gh.paginate(gh.rest.pulls.listReviews, { owner, repo, pull_number: pullNumber, per_page: 100 });
+  const checkRuns = await gh.paginate(gh.rest.checks.listForRef, { owner, repo, ref: headSha, per_page: 100 });
+  const ceoLogins = await expandPrincipals(gh, config.roles.ceo);
+  const decision = decideSignOff({ headSha, reviews, checkRuns, requiredChecks: config.required_checks.filter((c) => c !== SIGN_OFF_CONTEXT), ceoLogins });
+  await gh.rest.repos.createCommitStatus({ owner, repo, sha: headSha, state: decision.state, context: SIGN_OFF_CONTEXT, description: decision.description, ...(targetUrl ? { target_url: targetUrl } : {}) });
+  const result = { ...decision, headSha };
+  await upsertStickyComment(gh, { owner, repo, issueNumber: pullNumber }, 'sign-off', signOffMarkdown(result));
+  return result;
+}

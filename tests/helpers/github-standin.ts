@@ -1,0 +1,246 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { createAjv } from '../../model/util/ajv.js';
+import { REPO_ROOT } from './datasets.js';
+
+/**
+ * A stateful stand-in for the parts of the GitHub REST API the actions use, served over
+ * real HTTP on loopback. Every request is matched against GitHub's own OpenAPI
+ * description (@octokit/openapi): an unknown route, or a body that does not validate
+ * against the operation's schema, is answered with an error AND recorded in `problems`,
+ * which tests assert is empty. Operations the stand-in does not implement are recorded
+ * too, so a test cannot pass on a call that was silently ignored.
+ */
+
+interface Operation {
+  method: string;
+  template: string;
+  regex: RegExp;
+  params: string[];
+  operationId: string;
+  bodySchema?: unknown;
+}
+
+type Json = Record<string, unknown>;
+let operations: Operation[] | undefined;
+let apiDoc: Json | undefined;
+
+function resolveRefs(node: unknown, depth = 0): unknown {
+  if (depth > 40 || node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) return node.map((n) => resolveRefs(n, depth + 1));
+  const obj = node as Json;
+  if (typeof obj.$ref === 'string') {
+    const target = obj.$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<unknown>((acc, k) => (acc as Json | undefined)?.[k], apiDoc);
+    return resolveRefs(target, depth + 1);
+  }
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, resolveRefs(v, depth + 1)]));
+}
+
+function loadOperations(): Operation[] {
+  if (operations) return operations;
+  // One file of the package (13 MB); requiring the package would load every variant.
+  apiDoc = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/openapi/generated/api.github.com.json'), 'utf8')) as Json;
+  const ops: Operation[] = [];
+  for (const [template, item] of Object.entries(apiDoc.paths as Record<string, Record<string, Json>>)) {
+    const params = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+    const regex = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '([^/]+)')}$`);
+    for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
+      const op = item[method];
+      if (!op) continue;
+      const body = ((op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined)?.['application/json']?.schema;
+      ops.push({ method: method.toUpperCase(), template, regex, params, operationId: op.operationId as string, bodySchema: body });
+    }
+  }
+  // Literal segments first: /repos/{o}/{r}/pulls/comments must not match /pulls/{pull_number}.
+  operations = ops.sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0));
+  return operations;
+}
+
+const ajv = createAjv({ strict: false, allErrors: true, validateFormats: false });
+const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  operationId: string;
+  params: Record<string, string>;
+  body: unknown;
+}
+
+export interface Review {
+  id: number;
+  user: { login: string; type: string };
+  state: string;
+  commit_id: string;
+  submitted_at: string;
+  body: string | null;
+}
+
+export interface CheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  started_at: string;
+}
+
+export interface Comment {
+  id: number;
+  body: string;
+  user: { login: string; type: string };
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Pull {
+  number: number;
+  head: { sha: string; ref: string };
+  base: { ref: string };
+  state: string;
+  title: string;
+}
+
+export class GitHubStandIn {
+  readonly requests: RecordedRequest[] = [];
+  readonly problems: string[] = [];
+  readonly pulls = new Map<number, Pull>();
+  readonly reviews = new Map<number, Review[]>();
+  readonly checkRuns: CheckRun[] = [];
+  readonly statuses: { sha: string; state: string; context: string; description?: string }[] = [];
+  readonly comments = new Map<number, Comment[]>();
+  readonly teams = new Map<string, string[]>();
+  /** The login the token belongs to (the Actions bot). */
+  botLogin = 'github-actions[bot]';
+  private server?: Server;
+  private nextId = 1000;
+  private clock = Date.parse('2026-11-26T10:00:00Z');
+
+  constructor(
+    readonly owner = 'acme',
+    readonly repo = 'models',
+  ) {}
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  now(): string {
+    this.clock += 60_000;
+    return new Date(this.clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  addReview(pull: number, login: string, state: string, commitId: string): Review {
+    const r: Review = { id: this.id(), user: { login, type: 'User' }, state, commit_id: commitId, submitted_at: this.now(), body: null };
+    this.reviews.set(pull, [...(this.reviews.get(pull) ?? []), r]);
+    return r;
+  }
+
+  addCheckRun(sha: string, name: string, conclusion: string | null, status = 'completed'): CheckRun {
+    const c: CheckRun = { id: this.id(), name, head_sha: sha, status, conclusion, started_at: this.now() };
+    this.checkRuns.push(c);
+    return c;
+  }
+
+  async start(): Promise<string> {
+    loadOperations();
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const method = req.method ?? 'GET';
+    const send = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const op = loadOperations().find((o) => o.method === method && o.regex.test(url.pathname));
+    if (!op) {
+      this.problems.push(`unknown route ${method} ${url.pathname}`);
+      return send(404, { message: 'Not Found' });
+    }
+    const values = op.regex.exec(url.pathname)?.slice(1) ?? [];
+    const params = Object.fromEntries(op.params.map((p, i) => [p, decodeURIComponent(values[i] as string)]));
+    let body: unknown;
+    if (chunks.length > 0) {
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        this.problems.push(`${op.operationId}: body is not JSON`);
+        return send(400, { message: 'Problems parsing JSON' });
+      }
+    }
+    if (op.bodySchema) {
+      let validate = compiled.get(op.operationId);
+      if (!validate) {
+        validate = ajv.compile(resolveRefs(op.bodySchema) as object);
+        compiled.set(op.operationId, validate);
+      }
+      if (!validate(body ?? {})) {
+        this.problems.push(`${op.operationId}: invalid body ${JSON.stringify(body)}: ${ajv.errorsText(validate.errors)}`);
+        return send(422, { message: 'Validation Failed', errors: validate.errors });
+      }
+    }
+    this.requests.push({ method, path: url.pathname, operationId: op.operationId, params, body });
+    const handler = this.handlers[op.operationId];
+    if (!handler) {
+      this.problems.push(`stand-in does not implement ${op.operationId} (${method} ${op.template})`);
+      return send(501, { message: 'not implemented by the stand-in' });
+    }
+    const [status, out] = handler(params, (body ?? {}) as Json, url.searchParams);
+    send(status, out);
+  }
+
+  /** One handler per GitHub operationId, answering with the fields the API documents. */
+  private readonly handlers: Record<string, (p: Record<string, string>, body: Json, q: URLSearchParams) => [number, unknown]> = {
+    'pulls/get': (p) => {
+      const pull = this.pulls.get(Number(p.pull_number));
+      return pull ? [200, { ...pull, id: pull.number, user: { login: 'author' } }] : [404, { message: 'Not Found' }];
+    },
+    'pulls/list-reviews': (p) => [200, this.reviews.get(Number(p.pull_number)) ?? []],
+    'checks/list-for-ref': (p, _b, q) => {
+      const runs = this.checkRuns.filter((c) => c.head_sha === p.ref && (!q.get('check_name') || c.name === q.get('check_name')));
+      return [200, { total_count: runs.length, check_runs: runs }];
+    },
+    'repos/create-commit-status': (p, b) => {
+      const s = { sha: p.sha as string, state: b.state as string, context: (b.context as string | undefined) ?? 'default', description: b.description as string | undefined };
+      this.statuses.push(s);
+      return [201, { id: this.id(), ...s, created_at: this.now() }];
+    },
+    'issues/list-comments': (p) => [200, this.comments.get(Number(p.issue_number)) ?? []],
+    'issues/create-comment': (p, b) => {
+      const c: Comment = { id: this.id(), body: b.body as string, user: { login: this.botLogin, type: 'Bot' }, created_at: this.now(), updated_at: this.now() };
+      const n = Number(p.issue_number);
+      this.comments.set(n, [...(this.comments.get(n) ?? []), c]);
+      return [201, c];
+    },
+    'issues/update-comment': (p, b) => {
+      for (const list of this.comments.values()) {
+        const c = list.find((x) => x.id === Number(p.comment_id));
+        if (c) {
+          c.body = b.body as string;
+          c.updated_at = this.now();
+          return [200, c];
+        }
+      }
+      return [404, { message: 'Not Found' }];
+    },
+    'teams/list-members-in-org': (p) => {
+      const members = this.teams.get(`${p.org}/${p.team_slug}`);
+      return members ? [200, members.map((login) => ({ login, type: 'User' }))] : [404, { message: 'Not Found' }];
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/datasets.js';
+import { GitHubStandIn } from '../helpers/github-standin.js';
+import type { Pull } from '../helpers/github-standin.js';
+
+/**
+ * The approval-gate action run the way a runner runs it: `node actions/approval-gate/dist/index.js`
+ * (the committed bundle its action.yml names), with the runner's environment variables,
+ * a real webhook payload, and GitHub played by the stand-in over HTTP.
+ */
+interface Example {
+  name: string;
+  examples: Record<string, unknown>[];
+}
+const webhooks = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Example[];
+const reviewEvent = webhooks.find((e) => e.name === 'pull_request_review')?.examples.find((x) => x.action === 'submitted') as Record<string, unknown>;
+
+const PR = 7;
+const H1 = 'a'.repeat(40);
+const H2 = 'b'.repeat(40);
+const CHECKS = ['gitops-ml/train', 'gitops-ml/evaluate'];
+
+let gh: GitHubStandIn;
+let api: string;
+let work: string;
+
+function writeConfig(dir: string, ceo: string): string {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(REPO_ROOT, '.github/gitops-ml.schema.json'), join(dir, 'gitops-ml.schema.json'));
+  const file = join(dir, 'gitops-ml.yml');
+  writeFileSync(file, `version: 1\nroles:\n  ceo: [${ceo}]\nrequired_checks: [${CHECKS.join(', ')}]\n`);
+  return file;
+}
+
+/** Runs the bundled action once for a review event; returns its outputs, summary and exit code. */
+async function runAction(config: string, event: Record<string, unknown> = reviewEvent, eventName = 'pull_request_review'): Promise<{ code: number | null; outputs: string; summary: string; stdout: string }> {
+  const dir = mkdtempSync(join(work, 'run-'));
+  const payload = { ...event, pull_request: { ...(event.pull_request as object), number: PR }, repository: { ...(event.repository as object), name: 'models', full_name: 'acme/models', owner: { login: 'acme' } } };
+  writeFileSync(join(dir, 'event.json'), JSON.stringify(payload));
+  for (const f of ['output', 'summary']) writeFileSync(join(dir, f), '');
+  const env = {
+    PATH: process.env.PATH,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: eventName,
+    GITHUB_EVENT_PATH: join(dir, 'event.json'),
+    GITHUB_REPOSITORY: 'acme/models',
+    GITHUB_API_URL: api,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '42',
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    'INPUT_GITHUB-TOKEN': 'ghs_test_token',
+    INPUT_CONFIG: config,
+  };
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'actions/approval-gate/dist/index.js')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, outputs: readFileSync(join(dir, 'output'), 'utf8'), summary: readFileSync(join(dir, 'summary'), 'utf8'), stdout };
+}
+
+const lastStatus = (): { sha: string; state: string; context: string; description?: string } | undefined => gh.statuses.at(-1);
+const stickyComments = (): { id: number; body: string }[] => (gh.comments.get(PR) ?? []).filter((c) => c.body.startsWith('<!-- gitops-ml:sign-off -->'));
+
+beforeEach(async () => {
+  gh = new GitHubStandIn('acme', 'models');
+  api = await gh.start();
+  work = mkdtempSync(join(tmpdir(), 'gate-'));
+  gh.pulls.set(PR, { number: PR, head: { sha: H1, ref: 'model/sentiment' }, base: { ref: 'main' }, state: 'open', title: 'Model: sentiment' });
+  for (const c of CHECKS) gh.addCheckRun(H1, c, 'success');
+});
+
+afterEach(async () => {
+  await gh.close();
+  // Every request the action made was a documented GitHub route with a valid body.
+  expect(gh.problems).toEqual([]);
+});
+
+describe('approval-gate action (bundled entry, runner environment, GitHub stand-in)', () => {
+  it('walks the review story: non-CEO approval, CEO approval, new commit, re-approval, changes requested', async () => {
+    const config = writeConfig(join(work, 'cfg'), 'the-ceo');
+
+    gh.addReview(PR, 'qa-lead', 'APPROVED', H1);
+    let r = await runAction(config);
+    expect(r.code).toBe(0);
+    expect(lastStatus()).toMatchObject({ sha: H1, state: 'pending', context: 'gitops-ml/sign-off' });
+    expect(r.outputs).toMatch(/state<<.*\npending\n/);
+    expect(stickyComments()).toHaveLength(1);
+    expect(stickyComments()[0]?.body).toContain('- [ ] no approving review from a CEO (the-ceo) on the head commit');
+
+    gh.addReview(PR, 'the-ceo', 'APPROVED', H1);
+    r = await runAction(config);
+    expect(lastStatus()).toMatchObject({ sha: H1, state: 'success', description: `Signed off by the-ceo on ${H1.slice(0, 7)}` });
+    expect(r.outputs).toMatch(/signed-off<<.*\ntrue\n/);
+    expect(r.summary).toContain('gitops-ml/sign-off: success');
+    // The same comment, updated in place.
+    expect(stickyComments()).toHaveLength(1);
+    expect(stickyComments()[0]?.body).toContain('Signed off');
+
+    // A new commit: the approval was for H1, so the sign-off resets.
+    gh.pulls.set(PR, { ...(gh.pulls.get(PR) as Pull), head: { sha: H2, ref: 'model/sentiment' } });
+    for (const c of CHECKS) gh.addCheckRun(H2, c, 'success');
+    await runAction(config, reviewEvent, 'pull_request');
+    expect(lastStatus()).toMatchObject({ sha: H2, state: 'pending' });
+    expect(stickyComments()[0]?.body).toContain('CEO approval is on an older commit (the-ceo)');
+
+    gh.addReview(PR, 'the-ceo', 'APPROVED', H2);
+    await runAction(config);
+    expect(lastStatus()).toMatchObject({ sha: H2, state: 'success' });
+
+    gh.addReview(PR, 'the-ceo', 'CHANGES_REQUESTED', H2);
+    await runAction(config);
+    expect(lastStatus()).toMatchObject({ sha: H2, state: 'failure', description: 'Blocked: the-ceo (CEO) requested changes' });
+    expect(stickyComments()).toHaveLength(1);
+
+    // Only documented calls, with valid bodies (checked in afterEach), and the ones expected.
+    expect(new Set(gh.requests.map((q) => q.operationId))).toEqual(new Set(['pulls/get', 'pulls/list-reviews', 'checks/list-for-ref', 'repos/create-commit-status', 'issues/list-comments', 'issues/create-comment', 'issues/update-comment']));
+  });
+
+  it('counts members of a CEO team, and waits for a failed-then-running check', async () => {
+    gh.teams.set('acme/leadership', ['alice']);
+    const config = writeConfig(join(work, 'team'), 'acme/leadership');
+    gh.addReview(PR, 'alice', 'APPROVED', H1);
+    await runAction(config);
+    expect(lastStatus()?.state).toBe('success');
+    gh.addCheckRun(H1, 'gitops-ml/evaluate', null, 'in_progress');
+    await runAction(config);
+    expect(lastStatus()).toMatchObject({ state: 'pending', description: 'Waiting: check "gitops-ml/evaluate" is in progress' });
+  });
+
+  it('fails the step with the config problem when the config is wrong, and touches nothing', async () => {
+    const dir = join(work, 'bad');
+    const config = writeConfig(dir, 'the-ceo');
+    writeFileSync(config, 'version: 1\nroles:\n  cto: [x]\nrequired_checks: []\n');
+    const r = await runAction(config);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/::error::.*unknown key "roles\.cto"; allowed keys in "roles": ceo, qa, security, tech-lead/);
+    expect(gh.requests).toEqual([]);
+  });
+});
