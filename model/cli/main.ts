@@ -16,6 +16,9 @@ commands:
         [--search] [--cv K] [--version X.Y.Z] [--out DIR] [--backend auto|tensorflow|wasm|cpu]
   evaluate --model DIR --data FILE|REF [--json]
   predict --model DIR TEXT...                 one JSON line {"label","score"} per text (score = P(positive))
+  action ROLE --event FILE [--dry-run] [--config FILE]
+                                              run a GitOps role on a local webhook payload (GITHUB_TOKEN,
+                                              GITHUB_API_URL); --dry-run prints the writes instead of sending them
 
 Defaults: --spec model/specs/sentiment.json, --out model/artifacts. Datasets resolve through
 $DATASETS_DIR, the local cache, or a download (see docs).`;
@@ -85,6 +88,18 @@ async function cmdPredict(args: string[]): Promise<number> {
   return 0;
 }
 
+async function cmdAction(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { event: { type: 'string' }, 'dry-run': { type: 'boolean' }, config: { type: 'string' } } });
+  const role = positionals[0];
+  if (!role) usageError('action: name the role, e.g. gitops-ml action approval-gate --event event.json');
+  if (!values.event) usageError('action: --event FILE is required (a webhook payload)');
+  // Loaded on demand: the model commands do not need the GitHub client.
+  const { runRoleLocally } = await import('../../actions/shared/src/local-run.js');
+  const out = await runRoleLocally({ role, eventFile: values.event, dryRun: values['dry-run'] === true, ...(values.config ? { configPath: values.config } : {}), token: process.env.GITHUB_TOKEN, print: (l) => process.stdout.write(`${l}\n`) });
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  return 0;
+}
+
 /** Entry point of the `gitops-ml` command; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -97,6 +112,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdEvaluate(rest);
       case 'predict':
         return await cmdPredict(rest);
+      case 'action':
+        return await cmdAction(rest);
       case undefined:
       case '-h':
       case '--help':

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/datasets.js';
+import { GitHubStandIn } from '../helpers/github-standin.js';
+
+interface Example {
+  name: string;
+  examples: Record<string, unknown>[];
+}
+const webhooks = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Example[];
+const event = webhooks.find((e) => e.name === 'pull_request_review')?.examples.find((x) => x.action === 'submitted') as Record<string, unknown>;
+const HEAD = 'c'.repeat(40);
+
+async function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/gitops-ml.js'), ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, out };
+}
+
+describe('gitops-ml action (local runs of a role)', () => {
+  let gh: GitHubStandIn;
+  let env: Record<string, string>;
+  let eventFile: string;
+  beforeAll(async () => {
+    gh = new GitHubStandIn('acme', 'models');
+    const api = await gh.start();
+    gh.pulls.set(3, { number: 3, head: { sha: HEAD, ref: 'model/x' }, base: { ref: 'main' }, state: 'open', title: 'x' });
+    gh.addReview(3, 'octocat', 'APPROVED', HEAD); // the committed config's CEO
+    const dir = mkdtempSync(join(tmpdir(), 'cli-action-'));
+    eventFile = join(dir, 'event.json');
+    writeFileSync(eventFile, JSON.stringify({ ...event, pull_request: { ...(event.pull_request as object), number: 3 }, repository: { ...(event.repository as object), full_name: 'acme/models' } }));
+    env = { GITHUB_TOKEN: 'ghp_local', GITHUB_API_URL: api };
+  });
+  afterAll(async () => {
+    await gh.close();
+  });
+
+  it('--dry-run reads from GitHub and prints the writes instead of sending them', async () => {
+    const r = await cli(['action', 'approval-gate', '--event', eventFile, '--dry-run'], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`[dry-run] POST /repos/acme/models/statuses/${HEAD} {"state":"pending","context":"gitops-ml/sign-off"`);
+    expect(r.out).toContain('[dry-run] POST /repos/acme/models/issues/3/comments');
+    expect(gh.statuses).toEqual([]);
+    expect(gh.comments.get(3)).toBeUndefined();
+    // The committed config requires checks that have not run here.
+    expect(r.out).toMatch(/"state":"pending".*check \\"gitops-ml\/train\\" has not run on the head commit/);
+    expect(gh.problems).toEqual([]);
+  });
+
+  it('without --dry-run it writes the status and the sticky comment', async () => {
+    const r = await cli(['action', 'approval-gate', '--event', eventFile], env);
+    expect(r.code).toBe(0);
+    expect(gh.statuses).toEqual([expect.objectContaining({ sha: HEAD, state: 'pending', context: 'gitops-ml/sign-off' })]);
+    expect(gh.comments.get(3)).toHaveLength(1);
+    expect(gh.problems).toEqual([]);
+  });
+
+  it('explains what is missing: the role, the event, the token', async () => {
+    expect((await cli(['action', 'advisorr', '--event', eventFile], env)).out).toMatch(/unknown role "advisorr" \(runs locally: approval-gate\)/);
+    expect((await cli(['action', 'approval-gate'], env)).out).toMatch(/--event FILE is required/);
+    expect((await cli(['action', 'approval-gate', '--event', eventFile], { GITHUB_API_URL: env.GITHUB_API_URL as string })).out).toMatch(/set GITHUB_TOKEN/);
+  });
+});
