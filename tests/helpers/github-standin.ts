@@ -115,6 +115,8 @@ export class GitHubStandIn {
   readonly statuses: { sha: string; state: string; context: string; description?: string }[] = [];
   readonly comments = new Map<number, Comment[]>();
   readonly teams = new Map<string, string[]>();
+  /** Labels per issue or PR number. */
+  readonly labels = new Map<number, string[]>();
   /** The login the token belongs to (the Actions bot). */
   botLogin = 'github-actions[bot]';
   private server?: Server;
@@ -237,6 +239,19 @@ export class GitHubStandIn {
         }
       }
       return [404, { message: 'Not Found' }];
+    },
+    'issues/add-labels': (p, b) => {
+      const n = Number(p.issue_number);
+      const next = [...new Set([...(this.labels.get(n) ?? []), ...((b.labels as string[] | undefined) ?? [])])];
+      this.labels.set(n, next);
+      return [200, next.map((name) => ({ id: this.id(), name, color: 'ededed', default: false }))];
+    },
+    'issues/remove-label': (p) => {
+      const n = Number(p.issue_number);
+      const current = this.labels.get(n) ?? [];
+      if (!current.includes(p.name as string)) return [404, { message: 'Label does not exist' }];
+      this.labels.set(n, current.filter((l) => l !== p.name));
+      return [200, (this.labels.get(n) ?? []).map((name) => ({ id: this.id(), name }))];
     },
     'teams/list-members-in-org': (p) => {
       const members = this.teams.get(`${p.org}/${p.team_slug}`);
