@@ -18,6 +18,8 @@ interface Operation {
   method: string;
   template: string;
   regex: RegExp;
+  /** The same with a last parameter that may hold slashes (git refs, content paths). */
+  loose: RegExp;
   params: string[];
   operationId: string;
   bodySchema?: unknown;
@@ -48,12 +50,14 @@ function loadOperations(): Operation[] {
   const ops: Operation[] = [];
   for (const [template, item] of Object.entries(apiDoc.paths as Record<string, Record<string, Json>>)) {
     const params = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
-    const regex = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '([^/]+)')}$`);
+    const escaped = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '([^/]+)');
+    const regex = new RegExp(`^${escaped}$`);
+    const loose = new RegExp(`^${escaped.replace(/\(\[\^\/\]\+\)$/, '(.+)')}$`);
     for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
       const op = item[method];
       if (!op) continue;
       const body = ((op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined)?.['application/json']?.schema;
-      ops.push({ method: method.toUpperCase(), template, regex, params, operationId: op.operationId as string, bodySchema: body });
+      ops.push({ method: method.toUpperCase(), template, regex, loose, params, operationId: op.operationId as string, bodySchema: body });
     }
   }
   // Literal segments first: /repos/{o}/{r}/pulls/comments must not match /pulls/{pull_number}.
@@ -117,8 +121,20 @@ export class GitHubStandIn {
   readonly teams = new Map<string, string[]>();
   /** Labels per issue or PR number. */
   readonly labels = new Map<number, string[]>();
+  defaultBranch = 'main';
+  /** Branch name → head commit sha. */
+  readonly refs = new Map<string, string>([['main', '1'.repeat(40)]]);
+  /** `branch:path` → file content (utf8) and blob sha. */
+  readonly files = new Map<string, { content: string; sha: string }>();
+  /** Commits made through the contents API, newest last. */
+  readonly commits: { branch: string; path: string; message: string; sha: string }[] = [];
+  private fakeSha(): string {
+    return this.id().toString(16).padStart(40, '0');
+  }
   /** The login the token belongs to (the Actions bot). */
   botLogin = 'github-actions[bot]';
+  /** Bodies of PRs opened through the API. */
+  readonly pullBodies = new Map<number, string>();
   private server?: Server;
   private nextId = 1000;
   private clock = Date.parse('2026-11-26T10:00:00Z');
@@ -169,12 +185,14 @@ export class GitHubStandIn {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    const op = loadOperations().find((o) => o.method === method && o.regex.test(url.pathname));
+    const ops = loadOperations();
+    const strict = ops.find((o) => o.method === method && o.regex.test(url.pathname));
+    const op = strict ?? ops.find((o) => o.method === method && o.loose.test(url.pathname));
     if (!op) {
       this.problems.push(`unknown route ${method} ${url.pathname}`);
       return send(404, { message: 'Not Found' });
     }
-    const values = op.regex.exec(url.pathname)?.slice(1) ?? [];
+    const values = (strict ? op.regex : op.loose).exec(url.pathname)?.slice(1) ?? [];
     const params = Object.fromEntries(op.params.map((p, i) => [p, decodeURIComponent(values[i] as string)]));
     let body: unknown;
     if (chunks.length > 0) {
@@ -252,6 +270,51 @@ export class GitHubStandIn {
       if (!current.includes(p.name as string)) return [404, { message: 'Label does not exist' }];
       this.labels.set(n, current.filter((l) => l !== p.name));
       return [200, (this.labels.get(n) ?? []).map((name) => ({ id: this.id(), name }))];
+    },
+    'repos/get': (p) => [200, { id: 1, name: p.repo, full_name: `${p.owner}/${p.repo}`, default_branch: this.defaultBranch, private: false }],
+    'git/get-ref': (p) => {
+      const branch = (p.ref as string).replace(/^heads\//, '');
+      const sha = this.refs.get(branch);
+      return sha ? [200, { ref: `refs/heads/${branch}`, object: { sha, type: 'commit' } }] : [404, { message: 'Not Found' }];
+    },
+    'git/create-ref': (_p, b) => {
+      const branch = (b.ref as string).replace(/^refs\/heads\//, '');
+      if (this.refs.has(branch)) return [422, { message: 'Reference already exists' }];
+      this.refs.set(branch, b.sha as string);
+      return [201, { ref: b.ref, object: { sha: b.sha, type: 'commit' } }];
+    },
+    'repos/get-content': (p, _b, q) => {
+      const f = this.files.get(`${q.get('ref') ?? this.defaultBranch}:${p.path}`);
+      return f ? [200, { type: 'file', path: p.path, sha: f.sha, encoding: 'base64', content: Buffer.from(f.content).toString('base64') }] : [404, { message: 'Not Found' }];
+    },
+    'repos/create-or-update-file-contents': (p, b) => {
+      const branch = (b.branch as string | undefined) ?? this.defaultBranch;
+      if (!this.refs.has(branch)) return [404, { message: `Branch ${branch} not found` }];
+      const key = `${branch}:${p.path}`;
+      const existing = this.files.get(key);
+      if (existing && b.sha !== existing.sha) return [409, { message: `${p.path} does not match ${String(b.sha)}` }];
+      if (!existing && b.sha !== undefined) return [422, { message: 'sha given for a new file' }];
+      const sha = this.fakeSha();
+      this.files.set(key, { content: Buffer.from(b.content as string, 'base64').toString('utf8'), sha });
+      const commit = this.fakeSha();
+      this.refs.set(branch, commit);
+      this.commits.push({ branch, path: p.path as string, message: b.message as string, sha: commit });
+      return [existing ? 200 : 201, { content: { path: p.path, sha }, commit: { sha: commit, message: b.message } }];
+    },
+    'pulls/list': (_p, _b, q) => {
+      const head = (q.get('head') ?? '').split(':').pop();
+      const state = q.get('state') ?? 'open';
+      return [200, [...this.pulls.values()].filter((pr) => (!head || pr.head.ref === head) && (state === 'all' || pr.state === state))];
+    },
+    'pulls/create': (_p, b) => {
+      const branch = b.head as string;
+      const sha = this.refs.get(branch);
+      if (!sha) return [422, { message: `head ${branch} does not exist` }];
+      const number = Math.max(0, ...this.pulls.keys(), ...this.labels.keys(), ...this.comments.keys()) + 1;
+      const pr: Pull = { number, head: { sha, ref: branch }, base: { ref: b.base as string }, state: 'open', title: b.title as string };
+      this.pulls.set(number, pr);
+      this.pullBodies.set(number, (b.body as string | undefined) ?? '');
+      return [201, { ...pr, id: number, body: b.body, user: { login: this.botLogin } }];
     },
     'teams/list-members-in-org': (p) => {
       const members = this.teams.get(`${p.org}/${p.team_slug}`);

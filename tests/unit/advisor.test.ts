@@ -53,7 +53,9 @@ describe('advisor', () => {
     const q = adviseOn({ ...complete, name: 'Reviews Sentiment!', dataset: 'my data', 'target-accuracy': 'high', 'latency-budget': 'fast' }).questions.join('\n');
     expect(q).toContain('"Reviews Sentiment!" cannot name a branch');
     expect(q).toContain('e.g. `reviews-sentiment`');
-    expect(q).toContain('"my data" is not a registry name (sst2, mr, eec)');
+    expect(q).toContain('"my data" is not a sentiment dataset of the registry (sst2, mr)');
+    // The fairness corpus is in the registry but cannot train a classifier.
+    expect(adviseOn({ ...complete, dataset: 'eec' }).accepted).toBe(false);
     expect(q).toContain('"high" is not a share');
     expect(q).toContain('"fast" is not a number of milliseconds');
   });

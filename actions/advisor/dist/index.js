@@ -38902,6 +38902,7 @@ function parseShare(text) {
   if (m[2] || v > 1) v /= 100;
   return v > 0 && v <= 1 ? v : void 0;
 }
+var SENTIMENT_DATASETS = Object.values(DATASET_REGISTRY).filter((d) => d.kind === "sentiment").map((d) => d.name);
 var REACHABLE_ACCURACY = 0.9;
 var BIGRU_P50_MS = 0.5;
 var TRAIN_MINUTES = { bigru: 5, cnn: 3 };
@@ -38917,10 +38918,10 @@ function advise(answers, fields) {
   let dataset;
   const ds = (answers.dataset ?? "").trim();
   if (ds) {
-    if (ds in DATASET_REGISTRY) dataset = { kind: "registry", ref: ds };
+    if (SENTIMENT_DATASETS.includes(ds)) dataset = { kind: "registry", ref: ds };
     else if (/^https:\/\/\S+$/.test(ds)) dataset = { kind: "url", ref: ds };
     else if (/^[\w./-]+\.(tsv|csv|jsonl)$/.test(ds) && !ds.split("/").includes("..") && !ds.startsWith("/")) dataset = { kind: "path", ref: ds };
-    else questions.push(`**${label("dataset")}** "${ds}" is not a registry name (${Object.keys(DATASET_REGISTRY).join(", ")}), a repository path to a .tsv/.csv/.jsonl file, or an https URL.`);
+    else questions.push(`**${label("dataset")}** "${ds}" is not a sentiment dataset of the registry (${SENTIMENT_DATASETS.join(", ")}), a repository path to a .tsv/.csv/.jsonl file, or an https URL.`);
   }
   let targetAccuracy;
   if (answers["target-accuracy"]) {

@@ -62,6 +62,10 @@ export function parseShare(text: string): number | undefined {
   return v > 0 && v <= 1 ? v : undefined;
 }
 
+const SENTIMENT_DATASETS = Object.values(DATASET_REGISTRY as Record<string, { name: string; kind: string }>)
+  .filter((d) => d.kind === 'sentiment')
+  .map((d) => d.name);
+
 // Measured on this template's default pipeline (README, "The model"): what a request can expect.
 const REACHABLE_ACCURACY = 0.9;
 const BIGRU_P50_MS = 0.5;
@@ -82,10 +86,10 @@ export function advise(answers: Record<string, string>, fields: readonly FormFie
   let dataset: ModelRequest['dataset'] | undefined;
   const ds = (answers.dataset ?? '').trim();
   if (ds) {
-    if (ds in DATASET_REGISTRY) dataset = { kind: 'registry', ref: ds };
+    if (SENTIMENT_DATASETS.includes(ds)) dataset = { kind: 'registry', ref: ds };
     else if (/^https:\/\/\S+$/.test(ds)) dataset = { kind: 'url', ref: ds };
     else if (/^[\w./-]+\.(tsv|csv|jsonl)$/.test(ds) && !ds.split('/').includes('..') && !ds.startsWith('/')) dataset = { kind: 'path', ref: ds };
-    else questions.push(`**${label('dataset')}** "${ds}" is not a registry name (${Object.keys(DATASET_REGISTRY).join(', ')}), a repository path to a .tsv/.csv/.jsonl file, or an https URL.`);
+    else questions.push(`**${label('dataset')}** "${ds}" is not a sentiment dataset of the registry (${SENTIMENT_DATASETS.join(', ')}), a repository path to a .tsv/.csv/.jsonl file, or an https URL.`);
   }
 
   let targetAccuracy: number | undefined;
