@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { formFields } from '../../actions/shared/src/advisor.js';
+import { REPO_ROOT } from '../helpers/datasets.js';
+import { GitHubStandIn } from '../helpers/github-standin.js';
+import { runAction } from '../helpers/run-action.js';
+
+/**
+ * The story so far, end to end, each role through its bundled action against one
+ * stand-in GitHub: issue → needs-info → edit → accepted → branch + spec + PR + checklist →
+ * checks → non-CEO approval (no sign-off) → CEO approval (sign-off) → new commit (reset) →
+ * CEO re-approval (sign-off). The committed .github/gitops-ml.yml is the config (CEO: octocat).
+ */
+interface Example {
+  name: string;
+  examples: Record<string, unknown>[];
+}
+const webhooks = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Example[];
+const example = (name: string, action: string): Record<string, unknown> => webhooks.find((e) => e.name === name)?.examples.find((x) => x.action === action) as Record<string, unknown>;
+const fields = formFields(parse(readFileSync(join(REPO_ROOT, '.github/ISSUE_TEMPLATE/new-model.yml'), 'utf8')) as Parameters<typeof formFields>[0]);
+const form = (a: Record<string, string>): string => fields.map((f) => `### ${f.label}\n\n${a[f.id] ?? '_No response_'}`).join('\n\n');
+const config = parse(readFileSync(join(REPO_ROOT, '.github/gitops-ml.yml'), 'utf8')) as { required_checks: string[] };
+const repository = { name: 'models', full_name: 'acme/models', owner: { login: 'acme' } };
+
+describe('GitOps flow, end to end (intake → PR → sign-off)', () => {
+  it('goes from a new-model issue to a signed-off PR, and a new commit resets the sign-off', async () => {
+    const gh = new GitHubStandIn('acme', 'models');
+    const api = await gh.start();
+    try {
+      const ISSUE = 1;
+      gh.labels.set(ISSUE, ['new-model']);
+      const issueEvent = (action: string, body: string): Record<string, unknown> => {
+        const base = example('issues', action);
+        return { ...base, issue: { ...(base.issue as object), number: ISSUE, body, labels: (gh.labels.get(ISSUE) ?? []).map((name) => ({ name })) }, repository: { ...(base.repository as object), ...repository } };
+      };
+
+      // 1. An incomplete request: the advisor asks and labels needs-info; no orchestration.
+      const first = await runAction('advisor', { api, eventName: 'issues', payload: issueEvent('opened', form({ name: 'reviews', dataset: 'sst2' })) });
+      expect(first.outputs.accepted).toBe('false');
+      expect(gh.labels.get(ISSUE)).toContain('needs-info');
+
+      // 2. The edited issue is accepted; the intake workflow's next job runs the orchestrator.
+      const complete = form({ name: 'reviews', goal: 'Route angry reviews to support within minutes.', dataset: 'sst2', 'target-accuracy': '0.85', 'latency-budget': '100', architecture: 'auto (let the advisor choose)' });
+      const accepted = await runAction('advisor', { api, eventName: 'issues', payload: issueEvent('edited', complete) });
+      expect(accepted.outputs).toMatchObject({ accepted: 'true', slug: 'reviews' });
+      expect(gh.labels.get(ISSUE)).toEqual(['new-model', 'accepted']);
+      const orchestrated = await runAction('orchestrator', { api, eventName: 'issues', payload: issueEvent('edited', complete) });
+      expect(orchestrated.code).toBe(0);
+      const PR = Number(orchestrated.outputs['pull-number']);
+      const head1 = gh.pulls.get(PR)?.head.sha as string;
+      expect(gh.pullBodies.get(PR)).toContain(`Closes #${ISSUE}.`);
+
+      // 3. The model PR's checks finish green on the head commit.
+      for (const name of config.required_checks) gh.addCheckRun(head1, name, 'success');
+      const reviewEvent = (): Record<string, unknown> => {
+        const base = example('pull_request_review', 'submitted');
+        return { ...base, pull_request: { ...(base.pull_request as object), number: PR }, repository: { ...(base.repository as object), ...repository } };
+      };
+      const gate = async (): Promise<string | undefined> => {
+        const r = await runAction('approval-gate', { api, eventName: 'pull_request_review', payload: reviewEvent() });
+        expect(r.code).toBe(0);
+        return r.outputs.state;
+      };
+
+      // 4. A non-CEO approval does not sign off; the CEO's does.
+      gh.addReview(PR, 'qa-lead', 'APPROVED', head1);
+      expect(await gate()).toBe('pending');
+      gh.addReview(PR, 'octocat', 'APPROVED', head1);
+      expect(await gate()).toBe('success');
+      expect(gh.statuses.at(-1)).toMatchObject({ sha: head1, state: 'success', context: 'gitops-ml/sign-off' });
+
+      // 5. A new commit resets it until the CEO approves the new head.
+      const head2 = 'd'.repeat(40);
+      gh.pulls.set(PR, { ...(gh.pulls.get(PR) as NonNullable<ReturnType<typeof gh.pulls.get>>), head: { sha: head2, ref: 'model/reviews' } });
+      for (const name of config.required_checks) gh.addCheckRun(head2, name, 'success');
+      expect(await gate()).toBe('pending');
+      gh.addReview(PR, 'octocat', 'APPROVED', head2);
+      expect(await gate()).toBe('success');
+      expect(gh.statuses.at(-1)).toMatchObject({ sha: head2, state: 'success' });
+
+      // One sticky comment per role, whatever the number of runs.
+      expect((gh.comments.get(ISSUE) ?? []).filter((c) => c.body.includes('gitops-ml:advisor'))).toHaveLength(1);
+      expect((gh.comments.get(PR) ?? []).filter((c) => c.body.includes('gitops-ml:sign-off'))).toHaveLength(1);
+      expect((gh.comments.get(PR) ?? []).filter((c) => c.body.includes('gitops-ml:checklist'))).toHaveLength(1);
+      expect(gh.problems).toEqual([]);
+    } finally {
+      await gh.close();
+    }
+  });
+});
