@@ -11,10 +11,9 @@ import { MANIFEST_FILE, buildManifest, verifyArtifactFiles } from './manifest.js
 import { validateMetadata } from './metadata.js';
 import type { ArtifactMetadata } from './metadata.js';
 
-export const MODEL_FILE = 'model.json';
-export const TOKENIZER_FILE = 'tokenizer.json';
-export const METADATA_FILE = 'metadata.json';
-export const REQUIRED_FILES = [MODEL_FILE, WEIGHTS_FILE, TOKENIZER_FILE, METADATA_FILE] as const;
+import { METADATA_FILE, MODEL_FILE, REQUIRED_FILES, TOKENIZER_FILE } from './files.js';
+
+export { METADATA_FILE, MODEL_FILE, REQUIRED_FILES, TOKENIZER_FILE } from './files.js';
 
 const SEMVER_DIR = /^(\d+)\.(\d+)\.(\d+)$/;
 

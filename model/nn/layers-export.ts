@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NgramLinearWeights } from './ngram-linear.js';
 import type { BiGruWeights } from './bigru.js';
 import type { TextCnnWeights } from './text-cnn.js';
+import { WEIGHTS_FILE } from '../artifact/files.js';
 
 /** Every trained part of a model: CNN members, the optional n-gram linear member, and how they are mixed. */
 export interface EnsembleWeights {
@@ -145,7 +146,7 @@ export interface LayersModelFiles {
   weightsBin: Uint8Array;
 }
 
-export const WEIGHTS_FILE = 'weights.bin';
+export { WEIGHTS_FILE };
 
 export async function serializeLayersModel(model: tf.LayersModel): Promise<LayersModelFiles> {
   let captured: tf.io.ModelArtifacts | undefined;

@@ -133,6 +133,10 @@ export class GitHubStandIn {
   }
   /** The login the token belongs to (the Actions bot). */
   botLogin = 'github-actions[bot]';
+  /** Output (title, summary) of check runs created through the API, by id. */
+  readonly checkOutputs = new Map<number, { title?: string; summary?: string }>();
+  /** Workflow dispatches requested through the API. */
+  readonly dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
   /** Bodies of PRs opened through the API. */
   readonly pullBodies = new Map<number, string>();
   private server?: Server;
@@ -270,6 +274,15 @@ export class GitHubStandIn {
       if (!current.includes(p.name as string)) return [404, { message: 'Label does not exist' }];
       this.labels.set(n, current.filter((l) => l !== p.name));
       return [200, (this.labels.get(n) ?? []).map((name) => ({ id: this.id(), name }))];
+    },
+    'checks/create': (_p, b) => {
+      const c = this.addCheckRun(b.head_sha as string, b.name as string, (b.conclusion as string | undefined) ?? null, (b.status as string | undefined) ?? 'queued');
+      this.checkOutputs.set(c.id, (b.output as { title?: string; summary?: string } | undefined) ?? {});
+      return [201, { ...c, output: b.output ?? {} }];
+    },
+    'actions/create-workflow-dispatch': (p, b) => {
+      this.dispatches.push({ workflow: p.workflow_id as string, ref: b.ref as string, inputs: (b.inputs as Record<string, string> | undefined) ?? {} });
+      return [204, ''];
     },
     'repos/get': (p) => [200, { id: 1, name: p.repo, full_name: `${p.owner}/${p.repo}`, default_branch: this.defaultBranch, private: false }],
     'git/get-ref': (p) => {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { REPO_ROOT } from './datasets.js';
 
 export interface ActionRun {
@@ -29,7 +30,10 @@ export async function runAction(role: string, o: { api: string; eventName: strin
   writeFileSync(join(dir, 'event.json'), JSON.stringify(o.payload));
   writeFileSync(join(dir, 'output'), '');
   writeFileSync(join(dir, 'summary'), '');
-  const inputs = Object.fromEntries(Object.entries({ 'github-token': 'ghs_test', ...o.inputs }).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
+  // As a runner does: the action.yml defaults (expressions like ${{ github.token }} aside), then the step's `with:`.
+  const meta = parse(readFileSync(join(REPO_ROOT, 'actions', role, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: string }> };
+  const defaults = Object.fromEntries(Object.entries(meta.inputs ?? {}).flatMap(([k, v]) => (v.default !== undefined && !String(v.default).includes('${{') ? [[k, String(v.default)]] : [])));
+  const inputs = Object.fromEntries(Object.entries({ ...defaults, 'github-token': 'ghs_test', ...o.inputs }).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
   const env = {
     PATH: process.env.PATH,
     GITHUB_ACTIONS: 'true',

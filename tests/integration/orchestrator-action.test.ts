@@ -39,7 +39,8 @@ describe('orchestrator action (bundled entry, runner environment, GitHub stand-i
     writeFileSync(join(dir, 'event.json'), JSON.stringify(payload));
     writeFileSync(join(dir, 'out'), '');
     writeFileSync(join(dir, 'summary'), '');
-    const env = { PATH: process.env.PATH, GITHUB_EVENT_NAME: 'issues', GITHUB_EVENT_PATH: join(dir, 'event.json'), GITHUB_REPOSITORY: 'acme/models', GITHUB_API_URL: api, GITHUB_OUTPUT: join(dir, 'out'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), 'INPUT_GITHUB-TOKEN': 'ghs_x' };
+    // The runner passes action.yml defaults as inputs; so does this test.
+    const env = { PATH: process.env.PATH, GITHUB_EVENT_NAME: 'issues', GITHUB_EVENT_PATH: join(dir, 'event.json'), GITHUB_REPOSITORY: 'acme/models', GITHUB_API_URL: api, GITHUB_OUTPUT: join(dir, 'out'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), 'INPUT_GITHUB-TOKEN': 'ghs_x', INPUT_DISPATCH: 'model-pr.yml' };
     const child = spawn(process.execPath, [join(REPO_ROOT, 'actions/orchestrator/dist/index.js')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     child.stdout.on('data', (d: Buffer) => (log += d.toString()));
@@ -63,6 +64,8 @@ describe('orchestrator action (bundled entry, runner environment, GitHub stand-i
     const checklist = (gh.comments.get(pr?.number as number) ?? []).filter((c) => c.body.startsWith('<!-- gitops-ml:checklist -->'));
     expect(checklist).toHaveLength(1);
     expect(checklist[0]?.body).toContain('- [ ] Data preparation <!-- task:data -->');
+    // The PR (opened with GITHUB_TOKEN) starts no workflow by itself: the model workflow is dispatched on the branch.
+    expect(gh.dispatches).toEqual([{ workflow: 'model-pr.yml', ref: 'model/reviews', inputs: { 'pull-number': String(pr?.number) } }]);
   });
 
   it('is idempotent: a re-run updates the spec on the same branch and reuses the PR and its checklist', async () => {

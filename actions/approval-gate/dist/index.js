@@ -39095,7 +39095,7 @@ function loadConfig(path = CONFIG_PATH) {
 async function run() {
   try {
     const config = loadConfig(getInput("config") || ".github/gitops-ml.yml");
-    const pullNumber = pullNumberOf(context2.payload);
+    const pullNumber = Number(getInput("pull-number")) || pullNumberOf(context2.payload);
     if (!pullNumber) {
       info(`event "${context2.eventName}" is not about a pull request: nothing to decide`);
       return;

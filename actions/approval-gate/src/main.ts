@@ -8,7 +8,7 @@ import { createClient } from '../../shared/src/github.js';
 export async function run(): Promise<void> {
   try {
     const config = loadConfig(core.getInput('config') || '.github/gitops-ml.yml');
-    const pullNumber = pullNumberOf(github.context.payload);
+    const pullNumber = Number(core.getInput('pull-number')) || pullNumberOf(github.context.payload);
     if (!pullNumber) {
       core.info(`event "${github.context.eventName}" is not about a pull request: nothing to decide`);
       return;

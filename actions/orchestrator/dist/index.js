@@ -39366,7 +39366,7 @@ function specFor(request2, base) {
   return spec;
 }
 var isNotFound = (err) => err.status === 404;
-async function runOrchestrator(gh, where, issueNumber, request2, baseSpec) {
+async function runOrchestrator(gh, where, issueNumber, request2, baseSpec, dispatchWorkflow) {
   const { owner, repo } = where;
   const branch = `model/${request2.slug}`;
   const specPath = `model/specs/${request2.slug}.json`;
@@ -39409,6 +39409,7 @@ async function runOrchestrator(gh, where, issueNumber, request2, baseSpec) {
     created.pull = true;
   }
   await upsertStickyComment(gh, { owner, repo, issueNumber: pullNumber }, CHECKLIST_KEY, renderChecklist({}));
+  if (dispatchWorkflow) await gh.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: dispatchWorkflow, ref: branch, inputs: { "pull-number": String(pullNumber) } });
   return { branch, specPath, pullNumber, created };
 }
 
@@ -39422,7 +39423,7 @@ async function run() {
     const advice = advise(parseIssueForm(issue2.body ?? "", fields), fields);
     if (!advice.accepted || !advice.request) throw new Error(`issue #${issue2.number} is not an accepted request: ${advice.questions.join(" ")}`);
     const baseSpec = JSON.parse(readFileSync4(getInput("base-spec") || "model/specs/sentiment.json", "utf8"));
-    const r = await runOrchestrator(createClient(getInput("github-token", { required: true })), context2.repo, issue2.number, advice.request, baseSpec);
+    const r = await runOrchestrator(createClient(getInput("github-token", { required: true })), context2.repo, issue2.number, advice.request, baseSpec, getInput("dispatch") || void 0);
     setOutput("pull-number", String(r.pullNumber));
     setOutput("branch", r.branch);
     await summary.addHeading(`Model ${advice.request.slug}: PR #${r.pullNumber}`, 3).addList([`branch ${r.branch}${r.created.branch ? " (created)" : ""}`, `spec ${r.specPath}${r.created.spec ? " (added)" : " (updated)"}`, `pull request #${r.pullNumber}${r.created.pull ? " (opened)" : ""}`]).write();

@@ -19,7 +19,7 @@ export async function run(): Promise<void> {
     const advice = advise(parseIssueForm(issue.body ?? '', fields), fields);
     if (!advice.accepted || !advice.request) throw new Error(`issue #${issue.number} is not an accepted request: ${advice.questions.join(' ')}`);
     const baseSpec = JSON.parse(readFileSync(core.getInput('base-spec') || 'model/specs/sentiment.json', 'utf8')) as Record<string, unknown>;
-    const r = await runOrchestrator(createClient(core.getInput('github-token', { required: true })), github.context.repo, issue.number, advice.request, baseSpec);
+    const r = await runOrchestrator(createClient(core.getInput('github-token', { required: true })), github.context.repo, issue.number, advice.request, baseSpec, core.getInput('dispatch') || undefined);
     core.setOutput('pull-number', String(r.pullNumber));
     core.setOutput('branch', r.branch);
     await core.summary

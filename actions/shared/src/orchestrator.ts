@@ -43,7 +43,7 @@ const isNotFound = (err: unknown): boolean => (err as { status?: number }).statu
  * closes the issue, and the task checklist on the PR. Idempotent: a re-run (an edited
  * issue accepted again) updates the spec and reuses the branch and the PR.
  */
-export async function runOrchestrator(gh: GitHub, where: RepoRef, issueNumber: number, request: ModelRequest, baseSpec: Record<string, unknown>): Promise<OrchestrationResult> {
+export async function runOrchestrator(gh: GitHub, where: RepoRef, issueNumber: number, request: ModelRequest, baseSpec: Record<string, unknown>, dispatchWorkflow?: string): Promise<OrchestrationResult> {
   const { owner, repo } = where;
   const branch = `model/${request.slug}`;
   const specPath = `model/specs/${request.slug}.json`;
@@ -88,6 +88,8 @@ export async function runOrchestrator(gh: GitHub, where: RepoRef, issueNumber: n
     created.pull = true;
   }
   await upsertStickyComment(gh, { owner, repo, issueNumber: pullNumber }, CHECKLIST_KEY, renderChecklist({}));
+  // Commits and PRs made with GITHUB_TOKEN start no workflow; a dispatch does.
+  if (dispatchWorkflow) await gh.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: dispatchWorkflow, ref: branch, inputs: { 'pull-number': String(pullNumber) } });
   return { branch, specPath, pullNumber, created };
 }
 
