@@ -18,7 +18,7 @@ interface Operation {
   method: string;
   template: string;
   regex: RegExp;
-  /** The same with a last parameter that may hold slashes (git refs, content paths). */
+  /** The same with a last parameter that may hold slashes (git refs, content paths); else `regex`. */
   loose: RegExp;
   params: string[];
   operationId: string;
@@ -52,7 +52,8 @@ function loadOperations(): Operation[] {
     const params = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
     const escaped = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '([^/]+)');
     const regex = new RegExp(`^${escaped}$`);
-    const loose = new RegExp(`^${escaped.replace(/\(\[\^\/\]\+\)$/, '(.+)')}$`);
+    // Only git refs and content paths may hold slashes (heads/model/x, model/specs/x.json).
+    const loose = /\{(ref|path)\}$/.test(template) ? new RegExp(`^${escaped.replace(/\(\[\^\/\]\+\)$/, '(.+)')}$`) : regex;
     for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
       const op = item[method];
       if (!op) continue;
