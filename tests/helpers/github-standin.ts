@@ -136,6 +136,8 @@ export class GitHubStandIn {
   botLogin = 'github-actions[bot]';
   /** Output (title, summary) of check runs created through the API, by id. */
   readonly checkOutputs = new Map<number, { title?: string; summary?: string }>();
+  /** Releases (and so tags) created through the API. */
+  readonly releases: { id: number; tag_name: string; target_commitish: string; name: string | null; body: string | null }[] = [];
   /** Workflow dispatches requested through the API. */
   readonly dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
   /** Bodies of PRs opened through the API. */
@@ -284,6 +286,13 @@ export class GitHubStandIn {
     'actions/create-workflow-dispatch': (p, b) => {
       this.dispatches.push({ workflow: p.workflow_id as string, ref: b.ref as string, inputs: (b.inputs as Record<string, string> | undefined) ?? {} });
       return [204, ''];
+    },
+    'repos/list-tags': () => [200, this.releases.map((r) => ({ name: r.tag_name, commit: { sha: r.target_commitish } }))],
+    'repos/create-release': (_p, b) => {
+      if (this.releases.some((r) => r.tag_name === b.tag_name)) return [422, { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'tag_name' }] }];
+      const r = { id: this.id(), tag_name: b.tag_name as string, target_commitish: (b.target_commitish as string | undefined) ?? this.defaultBranch, name: (b.name as string | undefined) ?? null, body: (b.body as string | undefined) ?? null };
+      this.releases.push(r);
+      return [201, r];
     },
     'repos/get': (p) => [200, { id: 1, name: p.repo, full_name: `${p.owner}/${p.repo}`, default_branch: this.defaultBranch, private: false }],
     'git/get-ref': (p) => {
