@@ -16,6 +16,7 @@ commands:
         [--search] [--cv K] [--version X.Y.Z] [--out DIR] [--backend auto|tensorflow|wasm|cpu]
   evaluate --model DIR --data FILE|REF [--json]
   predict --model DIR TEXT...                 one JSON line {"label","score"} per text (score = P(positive))
+  fetch-datasets --out DIR                    every registry file, checksum-verified, in the DATASETS_DIR layout
   action ROLE --event FILE [--dry-run] [--config FILE]
                                               run a GitOps role on a local webhook payload (GITHUB_TOKEN,
                                               GITHUB_API_URL); --dry-run prints the writes instead of sending them
@@ -88,6 +89,15 @@ async function cmdPredict(args: string[]): Promise<number> {
   return 0;
 }
 
+async function cmdFetchDatasets(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+  if (!values.out) usageError('fetch-datasets: --out DIR is required');
+  const { fetchDatasets } = await import('../data/fetch.js');
+  const n = await fetchDatasets(values.out, { onFile: (l) => process.stderr.write(`${l}\n`) });
+  process.stdout.write(`${n} files in ${values.out}\n`);
+  return 0;
+}
+
 async function cmdAction(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { event: { type: 'string' }, 'dry-run': { type: 'boolean' }, config: { type: 'string' } } });
   const role = positionals[0];
@@ -114,6 +124,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdPredict(rest);
       case 'action':
         return await cmdAction(rest);
+      case 'fetch-datasets':
+        return await cmdFetchDatasets(rest);
       case undefined:
       case '-h':
       case '--help':
