@@ -75,6 +75,41 @@ describe('workflows', () => {
   });
 });
 
+describe('the chain between workflows continues (events caused by GITHUB_TOKEN start no workflow)', () => {
+  const load = (f: string): Record<string, any> => parse(readFileSync(join(workflowsDir, f), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const actionMeta = (role: string): Record<string, any> => parse(readFileSync(join(REPO_ROOT, 'actions', role, 'action.yml'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it('intake: the orchestrator runs after the advisor in the same workflow, on its accepted output', () => {
+    const intake = load('intake.yml');
+    expect(intake.jobs.orchestrate.needs).toBe('advise');
+    expect(intake.jobs.orchestrate.if).toBe("needs.advise.outputs.accepted == 'true'");
+    expect(intake.jobs.advise.outputs.accepted).toBe('${{ steps.advisor.outputs.accepted }}');
+    expect(intake.jobs.advise.steps.find((s: Step & { id?: string }) => s.id === 'advisor')?.uses).toBe('./actions/advisor');
+    expect(Object.keys(actionMeta('advisor').outputs)).toContain('accepted');
+  });
+
+  it('the orchestrator dispatches the model workflow with an input it declares, and has the permission to', () => {
+    const dispatched = actionMeta('orchestrator').inputs.dispatch.default as string;
+    expect(workflows).toContain(dispatched);
+    expect(Object.keys(load(dispatched).on.workflow_dispatch.inputs)).toEqual(['pull-number']);
+    expect(load('intake.yml').jobs.orchestrate.permissions.actions).toBe('write');
+  });
+
+  it('model-pr: the sign-off is its last job, after every job that makes a required check', () => {
+    const pr = load('model-pr.yml');
+    const config = parse(readFileSync(join(REPO_ROOT, '.github/gitops-ml.yml'), 'utf8')) as { required_checks: string[] };
+    const reporters: Record<string, string> = { trainer: 'gitops-ml/train', evaluator: 'gitops-ml/evaluate', qa: 'gitops-ml/qa', 'tech-lead': 'gitops-ml/tech-lead' };
+    const jobsMakingChecks = Object.entries(pr.jobs as Record<string, { steps?: Step[] }>)
+      .filter(([, j]) => (j.steps ?? []).some((st) => Object.keys(reporters).some((r) => st.uses === `./actions/${r}`)))
+      .map(([name]) => name);
+    expect(new Set(pr.jobs['sign-off'].needs)).toEqual(new Set(jobsMakingChecks));
+    expect(pr.jobs['sign-off'].if).toBe('always()');
+    // Every required check is made by some job of the workflow.
+    const made = Object.values(pr.jobs as Record<string, { steps?: Step[] }>).flatMap((j) => (j.steps ?? []).map((st) => reporters[(st.uses ?? '').replace('./actions/', '')])).filter(Boolean);
+    for (const check of config.required_checks) expect(made).toContain(check);
+  });
+});
+
 describe('actions', () => {
   it.each(actions)('%s: action.yml runs its committed bundle on node24', (role) => {
     const meta = parse(readFileSync(join(REPO_ROOT, 'actions', role, 'action.yml'), 'utf8')) as { runs: { using: string; main: string } };
