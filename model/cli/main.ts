@@ -17,9 +17,9 @@ commands:
   evaluate --model DIR --data FILE|REF [--json]
   predict --model DIR TEXT...                 one JSON line {"label","score"} per text (score = P(positive))
   fetch-datasets --out DIR                    every registry file, checksum-verified, in the DATASETS_DIR layout
-  action ROLE --event FILE [--dry-run] [--config FILE]
-                                              run a GitOps role on a local webhook payload (GITHUB_TOKEN,
-                                              GITHUB_API_URL); --dry-run prints the writes instead of sending them
+  action ROLE --event FILE [--event-name NAME] [--input NAME=VALUE]... [--dry-run]
+                                              run a role's action on a local webhook payload as a runner would
+                                              (GITHUB_TOKEN, GITHUB_API_URL); --dry-run prints the writes instead of sending them
 
 Defaults: --spec model/specs/sentiment.json, --out model/artifacts. Datasets resolve through
 $DATASETS_DIR, the local cache, or a download (see docs).`;
@@ -99,15 +99,33 @@ async function cmdFetchDatasets(args: string[]): Promise<number> {
 }
 
 async function cmdAction(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { event: { type: 'string' }, 'dry-run': { type: 'boolean' }, config: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { event: { type: 'string' }, 'event-name': { type: 'string' }, 'dry-run': { type: 'boolean' }, input: { type: 'string', multiple: true } },
+  });
   const role = positionals[0];
   if (!role) usageError('action: name the role, e.g. gitops-ml action approval-gate --event event.json');
   if (!values.event) usageError('action: --event FILE is required (a webhook payload)');
-  // Loaded on demand: the model commands do not need the GitHub client.
+  const inputs: Record<string, string> = {};
+  for (const kv of values.input ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq < 1) usageError(`action: --input takes NAME=VALUE, got "${kv}"`);
+    inputs[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  // Loaded on demand: the model commands do not need it.
   const { runRoleLocally } = await import('../../actions/shared/src/local-run.js');
-  const out = await runRoleLocally({ role, eventFile: values.event, dryRun: values['dry-run'] === true, ...(values.config ? { configPath: values.config } : {}), token: process.env.GITHUB_TOKEN, print: (l) => process.stdout.write(`${l}\n`) });
-  process.stdout.write(`${JSON.stringify(out)}\n`);
-  return 0;
+  const r = await runRoleLocally({
+    role,
+    eventFile: values.event,
+    ...(values['event-name'] ? { eventName: values['event-name'] } : {}),
+    dryRun: values['dry-run'] === true,
+    inputs,
+    token: process.env.GITHUB_TOKEN,
+    print: (l) => process.stdout.write(`${l}\n`),
+  });
+  process.stdout.write(`${JSON.stringify({ role, exit_code: r.code, outputs: r.outputs })}\n`);
+  return r.code ?? 1;
 }
 
 /** Entry point of the `gitops-ml` command; returns the process exit code. */

@@ -40,16 +40,28 @@ describe('gitops-ml action (local runs of a role)', () => {
     await gh.close();
   });
 
-  it('--dry-run reads from GitHub and prints the writes instead of sending them', async () => {
+  it('--dry-run runs the role\'s action as a runner would: reads from GitHub, prints the writes instead of sending them', async () => {
     const r = await cli(['action', 'approval-gate', '--event', eventFile, '--dry-run'], env);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`[dry-run] POST /repos/acme/models/statuses/${HEAD} {"state":"pending","context":"gitops-ml/sign-off"`);
     expect(r.out).toContain('[dry-run] POST /repos/acme/models/issues/3/comments');
     expect(gh.statuses).toEqual([]);
     expect(gh.comments.get(3)).toBeUndefined();
-    // The committed config requires checks that have not run here.
-    expect(r.out).toMatch(/"state":"pending".*check \\"gitops-ml\/train\\" has not run on the head commit/);
+    // The committed config requires checks that have not run here; the outputs say so.
+    expect(r.out).toContain('{"role":"approval-gate","exit_code":0,"outputs":{"state":"pending","signed-off":"false"}}');
     expect(gh.problems).toEqual([]);
+  });
+
+  it('runs any role, with inputs: the advisor on an issue payload', async () => {
+    const issues = webhooks.find((e) => e.name === 'issues')?.examples.find((x) => x.action === 'opened') as Record<string, unknown>;
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-issue-')), 'issue.json');
+    writeFileSync(file, JSON.stringify({ ...issues, issue: { ...(issues.issue as object), number: 44, body: '### Model name\n\nx', labels: [{ name: 'new-model' }] }, repository: { ...(issues.repository as object), full_name: 'acme/models' } }));
+    const r = await cli(['action', 'advisor', '--event', file, '--dry-run', '--input', 'form=.github/ISSUE_TEMPLATE/new-model.yml'], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('[dry-run] POST /repos/acme/models/issues/44/comments');
+    expect(r.out).toContain('[dry-run] POST /repos/acme/models/issues/44/labels {"labels":["needs-info"]}');
+    expect(r.out).toContain('"outputs":{"accepted":"false","slug":""}');
+    expect(gh.labels.get(44)).toBeUndefined();
   });
 
   it('without --dry-run it writes the status and the sticky comment', async () => {
@@ -60,8 +72,9 @@ describe('gitops-ml action (local runs of a role)', () => {
     expect(gh.problems).toEqual([]);
   });
 
-  it('explains what is missing: the role, the event, the token', async () => {
-    expect((await cli(['action', 'advisorr', '--event', eventFile], env)).out).toMatch(/unknown role "advisorr" \(runs locally: approval-gate\)/);
+  it('explains what is missing: the role, an input, the event, the token', async () => {
+    expect((await cli(['action', 'advisorr', '--event', eventFile], env)).out).toMatch(/unknown role "advisorr" \(roles: advisor, approval-gate, devops, evaluator, orchestrator, qa, tech-lead, trainer\)/);
+    expect((await cli(['action', 'advisor', '--event', eventFile, '--input', 'nope=1'], env)).out).toMatch(/role "advisor" has no input "nope" \(inputs: github-token, config, form\)/);
     expect((await cli(['action', 'approval-gate'], env)).out).toMatch(/--event FILE is required/);
     expect((await cli(['action', 'approval-gate', '--event', eventFile], { GITHUB_API_URL: env.GITHUB_API_URL as string })).out).toMatch(/set GITHUB_TOKEN/);
   });
