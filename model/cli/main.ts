@@ -17,6 +17,7 @@ commands:
   evaluate --model DIR --data FILE|REF [--json]
   predict --model DIR TEXT...                 one JSON line {"label","score"} per text (score = P(positive))
   fetch-datasets --out DIR                    every registry file, checksum-verified, in the DATASETS_DIR layout
+  openapi --out FILE                          the service's OpenAPI document, generated from its route schemas
   action ROLE --event FILE [--event-name NAME] [--input NAME=VALUE]... [--dry-run]
                                               run a role's action on a local webhook payload as a runner would
                                               (GITHUB_TOKEN, GITHUB_API_URL); --dry-run prints the writes instead of sending them
@@ -98,6 +99,22 @@ async function cmdFetchDatasets(args: string[]): Promise<number> {
   return 0;
 }
 
+async function cmdOpenApi(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+  if (!values.out) usageError('openapi: --out FILE is required');
+  const [{ buildApp }, { loadConfig }, { writeFileSync }] = await Promise.all([import('../../service/app.js'), import('../../service/config.js'), import('node:fs')]);
+  // The document carries the limits this environment configures (MAX_TEXT_LENGTH, …); no model is needed.
+  const app = buildApp(loadConfig({ ...process.env, LOG_LEVEL: 'silent', INFERENCE_THREADS: '0' }), {});
+  try {
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+    writeFileSync(values.out, `${JSON.stringify(res.json(), null, 2)}\n`);
+  } finally {
+    await app.close();
+  }
+  process.stdout.write(`wrote ${values.out}\n`);
+  return 0;
+}
+
 async function cmdAction(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -144,6 +161,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdAction(rest);
       case 'fetch-datasets':
         return await cmdFetchDatasets(rest);
+      case 'openapi':
+        return await cmdOpenApi(rest);
       case undefined:
       case '-h':
       case '--help':

@@ -25,7 +25,7 @@ export function parseOutputs(text: string): Record<string, string> {
  * Runs `actions/<role>/dist/index.js` the way a runner does: a fresh event file, the
  * GITHUB_* variables, INPUT_* for inputs, and GitHub's API at `api`.
  */
-export async function runAction(role: string, o: { api: string; eventName: string; payload: unknown; inputs?: Record<string, string>; repository?: string }): Promise<ActionRun> {
+export async function runAction(role: string, o: { api: string; eventName: string; payload: unknown; inputs?: Record<string, string>; repository?: string; cwd?: string }): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), `${role}-`));
   writeFileSync(join(dir, 'event.json'), JSON.stringify(o.payload));
   writeFileSync(join(dir, 'output'), '');
@@ -47,7 +47,7 @@ export async function runAction(role: string, o: { api: string; eventName: strin
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
     ...inputs,
   };
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'actions', role, 'dist/index.js')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'actions', role, 'dist/index.js')], { cwd: o.cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));

@@ -39183,7 +39183,8 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 
 // actions/shared/src/github.ts
 function createClient(token, baseUrl2 = process.env.GITHUB_API_URL ?? "https://api.github.com") {
-  return new Octokit2({ auth: token, baseUrl: baseUrl2, userAgent: "gitops-ml" });
+  const quiet = () => void 0;
+  return new Octokit2({ auth: token, baseUrl: baseUrl2, userAgent: "gitops-ml", log: { debug: quiet, info: quiet, warn: (m) => console.warn(m), error: quiet } });
 }
 
 // actions/advisor/src/main.ts

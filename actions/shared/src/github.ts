@@ -2,7 +2,9 @@ import { Octokit } from '@octokit/rest';
 
 /** The REST client every action uses; GITHUB_API_URL lets it talk to GHES (or a test's stand-in). */
 export function createClient(token: string, baseUrl = process.env.GITHUB_API_URL ?? 'https://api.github.com'): Octokit {
-  return new Octokit({ auth: token, baseUrl, userAgent: 'gitops-ml' });
+  // Failed requests are thrown to the caller, which decides (a 404 is often an expected "not there yet"); no log line per failure.
+  const quiet = (): void => undefined;
+  return new Octokit({ auth: token, baseUrl, userAgent: 'gitops-ml', log: { debug: quiet, info: quiet, warn: (m: string) => console.warn(m), error: quiet } });
 }
 
 export type GitHub = Octokit;

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import type { GitHub, RepoRef } from './github.js';
+import { tickTask } from './orchestrator.js';
+
+export interface DocsResult {
+  committed: string[];
+  unchanged: string[];
+}
+
+const SAFE_PATH = /^docs\/[\w./-]+$/;
+
+/**
+ * The docs role: commits regenerated documentation (the model card, the API description)
+ * to the model PR's branch through the contents API, one commit per changed file, and
+ * ticks the docs task. Only files under docs/ are accepted, and an unchanged file is
+ * not committed again (re-runs do not pile up empty commits).
+ */
+export async function commitDocs(gh: GitHub, where: RepoRef & { pullNumber: number }, branch: string, files: readonly string[], readLocal: (path: string) => string = (p) => readFileSync(p, 'utf8')): Promise<DocsResult> {
+  const { owner, repo } = where;
+  const result: DocsResult = { committed: [], unchanged: [] };
+  for (const path of files) {
+    if (!SAFE_PATH.test(path) || path.split('/').includes('..')) throw new Error(`docs: "${path}" is not a file under docs/`);
+    const content = readLocal(path);
+    let sha: string | undefined;
+    let current: string | undefined;
+    try {
+      const { data } = await gh.rest.repos.getContent({ owner, repo, path, ref: branch });
+      if (!Array.isArray(data) && data.type === 'file' && 'content' in data) {
+        sha = data.sha;
+        current = Buffer.from(data.content, 'base64').toString('utf8');
+      }
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) throw err;
+    }
+    if (current === content) {
+      result.unchanged.push(path);
+      continue;
+    }
+    await gh.rest.repos.createOrUpdateFileContents({ owner, repo, path, branch, message: `docs: regenerate ${path} (#${where.pullNumber})`, content: Buffer.from(content).toString('base64'), ...(sha ? { sha } : {}) });
+    result.committed.push(path);
+  }
+  await tickTask(gh, where, 'docs', 'done', result.committed.length ? `updated ${result.committed.join(', ')}` : 'up to date');
+  return result;
+}
