@@ -6,14 +6,10 @@ import { parse } from 'yaml';
 import { formFields } from '../../actions/shared/src/advisor.js';
 import { REPO_ROOT } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
+import { webhookExample } from '../helpers/webhooks.js';
 
-interface Example {
-  name: string;
-  examples: Record<string, unknown>[];
-}
-const webhooks = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Example[];
-const opened = webhooks.find((e) => e.name === 'issues')?.examples.find((x) => x.action === 'opened') as Record<string, unknown>;
-const edited = webhooks.find((e) => e.name === 'issues')?.examples.find((x) => x.action === 'edited') as Record<string, unknown>;
+const opened = webhookExample('issues', 'opened');
+const edited = webhookExample('issues', 'edited');
 const fields = formFields(parse(readFileSync(join(REPO_ROOT, '.github/ISSUE_TEMPLATE/new-model.yml'), 'utf8')) as Parameters<typeof formFields>[0]);
 const ISSUE = 12;
 

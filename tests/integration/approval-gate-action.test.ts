@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
+import { webhookExample } from '../helpers/webhooks.js';
 import type { Pull } from '../helpers/github-standin.js';
 
 /**
@@ -11,12 +12,7 @@ import type { Pull } from '../helpers/github-standin.js';
  * (the committed bundle its action.yml names), with the runner's environment variables,
  * a real webhook payload, and GitHub played by the stand-in over HTTP.
  */
-interface Example {
-  name: string;
-  examples: Record<string, unknown>[];
-}
-const webhooks = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Example[];
-const reviewEvent = webhooks.find((e) => e.name === 'pull_request_review')?.examples.find((x) => x.action === 'submitted') as Record<string, unknown>;
+const reviewEvent = webhookExample('pull_request_review', 'submitted');
 
 const PR = 7;
 const H1 = 'a'.repeat(40);

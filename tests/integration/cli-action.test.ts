@@ -1,16 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
+import { webhookExample } from '../helpers/webhooks.js';
 
-interface Example {
-  name: string;
-  examples: Record<string, unknown>[];
-}
-const webhooks = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Example[];
-const event = webhooks.find((e) => e.name === 'pull_request_review')?.examples.find((x) => x.action === 'submitted') as Record<string, unknown>;
+const event = webhookExample('pull_request_review', 'submitted');
 const HEAD = 'c'.repeat(40);
 
 async function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
@@ -53,7 +49,7 @@ describe('gitops-ml action (local runs of a role)', () => {
   });
 
   it('runs any role, with inputs: the advisor on an issue payload', async () => {
-    const issues = webhooks.find((e) => e.name === 'issues')?.examples.find((x) => x.action === 'opened') as Record<string, unknown>;
+    const issues = webhookExample('issues', 'opened');
     const file = join(mkdtempSync(join(tmpdir(), 'cli-issue-')), 'issue.json');
     writeFileSync(file, JSON.stringify({ ...issues, issue: { ...(issues.issue as object), number: 44, body: '### Model name\n\nx', labels: [{ name: 'new-model' }] }, repository: { ...(issues.repository as object), full_name: 'acme/models' } }));
     const r = await cli(['action', 'advisor', '--event', file, '--dry-run', '--input', 'form=.github/ISSUE_TEMPLATE/new-model.yml'], env);

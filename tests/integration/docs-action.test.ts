@@ -6,14 +6,10 @@ import { commitDocs } from '../../actions/shared/src/docs-role.js';
 import { createClient } from '../../actions/shared/src/github.js';
 import { REPO_ROOT } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
+import { webhookExample } from '../helpers/webhooks.js';
 import { runAction } from '../helpers/run-action.js';
 
-interface Example {
-  name: string;
-  examples: Record<string, unknown>[];
-}
-const webhooks = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Example[];
-const prEvent = webhooks.find((e) => e.name === 'pull_request')?.examples.find((x) => x.action === 'opened') as Record<string, unknown>;
+const prEvent = webhookExample('pull_request', 'opened');
 
 describe('docs role', () => {
   let gh: GitHubStandIn;

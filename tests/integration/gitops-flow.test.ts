@@ -8,6 +8,7 @@ import { initBackend } from '../../model/nn/backend.js';
 import { artifactFixture } from '../helpers/artifact-fixture.js';
 import { REPO_ROOT } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
+import { webhookExample } from '../helpers/webhooks.js';
 import { runAction } from '../helpers/run-action.js';
 
 /**
@@ -17,12 +18,7 @@ import { runAction } from '../helpers/run-action.js';
  * (sign-off) → new commit (reset) → CEO re-approval (sign-off) → merge → release with the
  * next version. The committed .github/gitops-ml.yml is the config (CEO: octocat).
  */
-interface Example {
-  name: string;
-  examples: Record<string, unknown>[];
-}
-const webhooks = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Example[];
-const example = (name: string, action: string): Record<string, unknown> => webhooks.find((e) => e.name === name)?.examples.find((x) => x.action === action) as Record<string, unknown>;
+const example = (name: string, action: string): Record<string, unknown> => webhookExample(name, action);
 const fields = formFields(parse(readFileSync(join(REPO_ROOT, '.github/ISSUE_TEMPLATE/new-model.yml'), 'utf8')) as Parameters<typeof formFields>[0]);
 const form = (a: Record<string, string>): string => fields.map((f) => `### ${f.label}\n\n${a[f.id] ?? '_No response_'}`).join('\n\n');
 const config = parse(readFileSync(join(REPO_ROOT, '.github/gitops-ml.yml'), 'utf8')) as { required_checks: string[] };
@@ -115,7 +111,7 @@ describe('GitOps flow, end to end (intake → PR → checks → sign-off → rel
       // 6. Merge: the push to main carries the new spec; devops releases the model's first version.
       const spec = gh.files.get('model/reviews:model/specs/reviews.json');
       gh.files.set(`${'9'.repeat(40)}:model/specs/reviews.json`, spec as { content: string; sha: string });
-      const pushBase = webhooks.find((e) => e.name === 'push')?.examples[0] as Record<string, unknown>;
+      const pushBase = webhookExample('push');
       const merged = await runAction('devops', {
         api,
         eventName: 'push',

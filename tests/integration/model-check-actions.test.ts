@@ -6,15 +6,11 @@ import { initBackend } from '../../model/nn/backend.js';
 import { REPO_ROOT } from '../helpers/datasets.js';
 import { artifactFixture } from '../helpers/artifact-fixture.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
+import { webhookExample } from '../helpers/webhooks.js';
 import { runAction } from '../helpers/run-action.js';
 
 /** trainer and evaluator: the artifact a training step wrote → check runs, checklist, model card comment. */
-interface Example {
-  name: string;
-  examples: Record<string, unknown>[];
-}
-const webhooks = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Example[];
-const prEvent = webhooks.find((e) => e.name === 'pull_request')?.examples.find((x) => x.action === 'synchronize' || x.action === 'opened') as Record<string, unknown>;
+const prEvent = webhookExample('pull_request', 'synchronize');
 const PR = 5;
 const HEAD = 'e'.repeat(40);
 const payload = { ...prEvent, pull_request: { ...(prEvent.pull_request as object), number: PR, head: { ...((prEvent.pull_request as { head: object }).head), sha: HEAD } }, repository: { ...(prEvent.repository as object), name: 'models', full_name: 'acme/models', owner: { login: 'acme' } } };

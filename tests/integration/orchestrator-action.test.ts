@@ -9,13 +9,9 @@ import { tickTask } from '../../actions/shared/src/orchestrator.js';
 import { parseSpec } from '../../model/spec/spec.js';
 import { REPO_ROOT } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
+import { webhookExample } from '../helpers/webhooks.js';
 
-interface Example {
-  name: string;
-  examples: Record<string, unknown>[];
-}
-const webhooks = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Example[];
-const labeled = webhooks.find((e) => e.name === 'issues')?.examples.find((x) => x.action === 'labeled') as Record<string, unknown>;
+const labeled = webhookExample('issues', 'labeled');
 const fields = formFields(parse(readFileSync(join(REPO_ROOT, '.github/ISSUE_TEMPLATE/new-model.yml'), 'utf8')) as Parameters<typeof formFields>[0]);
 const ISSUE = 21;
 const answers: Record<string, string> = { name: 'reviews', goal: 'Route angry reviews to support within minutes.', dataset: 'sst2', 'target-accuracy': '0.85', 'latency-budget': '50', architecture: 'cnn (convolutional, fastest)' };

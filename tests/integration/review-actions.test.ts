@@ -1,16 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
+import { webhookExample } from '../helpers/webhooks.js';
 import { runAction } from '../helpers/run-action.js';
 
-interface Example {
-  name: string;
-  examples: Record<string, unknown>[];
-}
-const webhooks = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as Example[];
-const prEvent = webhooks.find((e) => e.name === 'pull_request')?.examples.find((x) => x.action === 'opened') as Record<string, unknown>;
+const prEvent = webhookExample('pull_request', 'opened');
 const HEAD = 'f'.repeat(40);
 const payload = { ...prEvent, pull_request: { ...(prEvent.pull_request as object), number: 9, head: { ...(prEvent.pull_request as { head: object }).head, sha: HEAD } }, repository: { ...(prEvent.repository as object), name: 'models', full_name: 'acme/models', owner: { login: 'acme' } } };
 
