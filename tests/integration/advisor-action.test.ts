@@ -1,19 +1,14 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { formFields } from '../../actions/shared/src/advisor.js';
-import { REPO_ROOT } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
 import { webhookExample } from '../helpers/webhooks.js';
+import { runAction } from '../helpers/run-action.js';
+import type { ActionRun } from '../helpers/run-action.js';
+import { issueFormBody } from '../helpers/issue-form.js';
 
 const opened = webhookExample('issues', 'opened');
 const edited = webhookExample('issues', 'edited');
-const fields = formFields(parse(readFileSync(join(REPO_ROOT, '.github/ISSUE_TEMPLATE/new-model.yml'), 'utf8')) as Parameters<typeof formFields>[0]);
 const ISSUE = 12;
 
-const form = (a: Record<string, string>): string => fields.map((f) => `### ${f.label}\n\n${a[f.id] ?? '_No response_'}`).join('\n\n');
+const form = issueFormBody;
 
 describe('advisor action (bundled entry, runner environment, GitHub stand-in)', () => {
   let gh: GitHubStandIn;
@@ -27,17 +22,10 @@ describe('advisor action (bundled entry, runner environment, GitHub stand-in)', 
     expect(gh.problems).toEqual([]);
   });
 
-  async function run(base: Record<string, unknown>, action: string, body: string): Promise<{ code: number | null; outputs: string }> {
-    const dir = mkdtempSync(join(tmpdir(), 'advisor-'));
+  async function run(base: Record<string, unknown>, action: string, body: string): Promise<ActionRun> {
     const labels = (gh.labels.get(ISSUE) ?? []).map((name) => ({ name }));
     const payload = { ...base, action, issue: { ...(base.issue as object), number: ISSUE, body, labels }, repository: { ...(base.repository as object), name: 'models', full_name: 'acme/models', owner: { login: 'acme' } } };
-    writeFileSync(join(dir, 'event.json'), JSON.stringify(payload));
-    writeFileSync(join(dir, 'out'), '');
-    writeFileSync(join(dir, 'summary'), '');
-    const env = { PATH: process.env.PATH, GITHUB_EVENT_NAME: 'issues', GITHUB_EVENT_PATH: join(dir, 'event.json'), GITHUB_REPOSITORY: 'acme/models', GITHUB_API_URL: api, GITHUB_OUTPUT: join(dir, 'out'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), 'INPUT_GITHUB-TOKEN': 'ghs_x' };
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'actions/advisor/dist/index.js')], { cwd: REPO_ROOT, env, stdio: 'ignore' });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    return { code, outputs: readFileSync(join(dir, 'out'), 'utf8') };
+    return runAction('advisor', { api, eventName: 'issues', payload });
   }
   const sticky = (): { id: number; body: string }[] => (gh.comments.get(ISSUE) ?? []).filter((c) => c.body.startsWith('<!-- gitops-ml:advisor -->'));
 
@@ -45,7 +33,7 @@ describe('advisor action (bundled entry, runner environment, GitHub stand-in)', 
     gh.labels.set(ISSUE, ['bug']);
     const r = await run(opened, 'opened', 'please fix');
     expect(r.code).toBe(0);
-    expect(r.outputs).toMatch(/accepted<<.*\nfalse\n/);
+    expect(r.outputs.accepted).toBe('false');
     expect(sticky()).toEqual([]);
   });
 
@@ -59,8 +47,8 @@ describe('advisor action (bundled entry, runner environment, GitHub stand-in)', 
     expect(sticky()[0]?.body).toContain('"Reviews!" cannot name a branch');
 
     r = await run(edited, 'edited', form({ name: 'reviews', goal: 'Route angry reviews to support within minutes.', dataset: 'sst2', 'target-accuracy': '0.85', 'latency-budget': '50', architecture: 'auto (let the advisor choose)' }));
-    expect(r.outputs).toMatch(/accepted<<.*\ntrue\n/);
-    expect(r.outputs).toMatch(/slug<<.*\nreviews\n/);
+    expect(r.outputs.accepted).toBe('true');
+    expect(r.outputs.slug).toBe('reviews');
     expect(gh.labels.get(ISSUE)).toEqual(['new-model', 'accepted']);
     expect(sticky()).toHaveLength(1);
     expect(sticky()[0]?.body).toContain('### ✅ Request accepted');

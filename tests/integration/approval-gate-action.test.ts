@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
 import { webhookExample } from '../helpers/webhooks.js';
 import type { Pull } from '../helpers/github-standin.js';
+import { runAction } from '../helpers/run-action.js';
+import type { ActionRun } from '../helpers/run-action.js';
 
 /**
  * The approval-gate action run the way a runner runs it: `node actions/approval-gate/dist/index.js`
@@ -31,32 +32,10 @@ function writeConfig(dir: string, ceo: string): string {
   return file;
 }
 
-/** Runs the bundled action once for a review event; returns its outputs, summary and exit code. */
-async function runAction(config: string, event: Record<string, unknown> = reviewEvent, eventName = 'pull_request_review'): Promise<{ code: number | null; outputs: string; summary: string; stdout: string }> {
-  const dir = mkdtempSync(join(work, 'run-'));
+/** Runs the bundled action once for an event on PR #7; returns its exit code, outputs, summary and log. */
+function runGate(config: string, event: Record<string, unknown> = reviewEvent, eventName = 'pull_request_review'): Promise<ActionRun> {
   const payload = { ...event, pull_request: { ...(event.pull_request as object), number: PR }, repository: { ...(event.repository as object), name: 'models', full_name: 'acme/models', owner: { login: 'acme' } } };
-  writeFileSync(join(dir, 'event.json'), JSON.stringify(payload));
-  for (const f of ['output', 'summary']) writeFileSync(join(dir, f), '');
-  const env = {
-    PATH: process.env.PATH,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: eventName,
-    GITHUB_EVENT_PATH: join(dir, 'event.json'),
-    GITHUB_REPOSITORY: 'acme/models',
-    GITHUB_API_URL: api,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '42',
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-    'INPUT_GITHUB-TOKEN': 'ghs_test_token',
-    INPUT_CONFIG: config,
-  };
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'actions/approval-gate/dist/index.js')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { code, outputs: readFileSync(join(dir, 'output'), 'utf8'), summary: readFileSync(join(dir, 'summary'), 'utf8'), stdout };
+  return runAction('approval-gate', { api, eventName, payload, inputs: { config } });
 }
 
 const lastStatus = (): { sha: string; state: string; context: string; description?: string } | undefined => gh.statuses.at(-1);
@@ -81,17 +60,17 @@ describe('approval-gate action (bundled entry, runner environment, GitHub stand-
     const config = writeConfig(join(work, 'cfg'), 'the-ceo');
 
     gh.addReview(PR, 'qa-lead', 'APPROVED', H1);
-    let r = await runAction(config);
+    let r = await runGate(config);
     expect(r.code).toBe(0);
     expect(lastStatus()).toMatchObject({ sha: H1, state: 'pending', context: 'gitops-ml/sign-off' });
-    expect(r.outputs).toMatch(/state<<.*\npending\n/);
+    expect(r.outputs.state).toBe('pending');
     expect(stickyComments()).toHaveLength(1);
     expect(stickyComments()[0]?.body).toContain('- [ ] no approving review from a CEO (the-ceo) on the head commit');
 
     gh.addReview(PR, 'the-ceo', 'APPROVED', H1);
-    r = await runAction(config);
+    r = await runGate(config);
     expect(lastStatus()).toMatchObject({ sha: H1, state: 'success', description: `Signed off by the-ceo on ${H1.slice(0, 7)}` });
-    expect(r.outputs).toMatch(/signed-off<<.*\ntrue\n/);
+    expect(r.outputs['signed-off']).toBe('true');
     expect(r.summary).toContain('gitops-ml/sign-off: success');
     // The same comment, updated in place.
     expect(stickyComments()).toHaveLength(1);
@@ -100,16 +79,16 @@ describe('approval-gate action (bundled entry, runner environment, GitHub stand-
     // A new commit: the approval was for H1, so the sign-off resets.
     gh.pulls.set(PR, { ...(gh.pulls.get(PR) as Pull), head: { sha: H2, ref: 'model/sentiment' } });
     for (const c of CHECKS) gh.addCheckRun(H2, c, 'success');
-    await runAction(config, reviewEvent, 'pull_request');
+    await runGate(config, reviewEvent, 'pull_request');
     expect(lastStatus()).toMatchObject({ sha: H2, state: 'pending' });
     expect(stickyComments()[0]?.body).toContain('CEO approval is on an older commit (the-ceo)');
 
     gh.addReview(PR, 'the-ceo', 'APPROVED', H2);
-    await runAction(config);
+    await runGate(config);
     expect(lastStatus()).toMatchObject({ sha: H2, state: 'success' });
 
     gh.addReview(PR, 'the-ceo', 'CHANGES_REQUESTED', H2);
-    await runAction(config);
+    await runGate(config);
     expect(lastStatus()).toMatchObject({ sha: H2, state: 'failure', description: 'Blocked: the-ceo (CEO) requested changes' });
     expect(stickyComments()).toHaveLength(1);
 
@@ -121,10 +100,10 @@ describe('approval-gate action (bundled entry, runner environment, GitHub stand-
     gh.teams.set('acme/leadership', ['alice']);
     const config = writeConfig(join(work, 'team'), 'acme/leadership');
     gh.addReview(PR, 'alice', 'APPROVED', H1);
-    await runAction(config);
+    await runGate(config);
     expect(lastStatus()?.state).toBe('success');
     gh.addCheckRun(H1, 'gitops-ml/evaluate', null, 'in_progress');
-    await runAction(config);
+    await runGate(config);
     expect(lastStatus()).toMatchObject({ state: 'pending', description: 'Waiting: check "gitops-ml/evaluate" is in progress' });
   });
 
@@ -132,9 +111,9 @@ describe('approval-gate action (bundled entry, runner environment, GitHub stand-
     const dir = join(work, 'bad');
     const config = writeConfig(dir, 'the-ceo');
     writeFileSync(config, 'version: 1\nroles:\n  cto: [x]\nrequired_checks: []\n');
-    const r = await runAction(config);
+    const r = await runGate(config);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/::error::.*unknown key "roles\.cto"; allowed keys in "roles": ceo, qa, security, tech-lead/);
+    expect(r.log).toMatch(/::error::.*unknown key "roles\.cto"; allowed keys in "roles": ceo, qa, security, tech-lead/);
     expect(gh.requests).toEqual([]);
   });
 });

@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { formFields } from '../../actions/shared/src/advisor.js';
 import { saveArtifact } from '../../model/artifact/artifact.js';
 import { initBackend } from '../../model/nn/backend.js';
 import { artifactFixture } from '../helpers/artifact-fixture.js';
@@ -10,6 +9,7 @@ import { REPO_ROOT } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
 import { webhookExample } from '../helpers/webhooks.js';
 import { runAction } from '../helpers/run-action.js';
+import { issueFormBody } from '../helpers/issue-form.js';
 
 /**
  * The story, end to end, each role through its bundled action against one stand-in
@@ -19,8 +19,7 @@ import { runAction } from '../helpers/run-action.js';
  * next version. The committed .github/gitops-ml.yml is the config (CEO: octocat).
  */
 const example = (name: string, action: string): Record<string, unknown> => webhookExample(name, action);
-const fields = formFields(parse(readFileSync(join(REPO_ROOT, '.github/ISSUE_TEMPLATE/new-model.yml'), 'utf8')) as Parameters<typeof formFields>[0]);
-const form = (a: Record<string, string>): string => fields.map((f) => `### ${f.label}\n\n${a[f.id] ?? '_No response_'}`).join('\n\n');
+const form = issueFormBody;
 const config = parse(readFileSync(join(REPO_ROOT, '.github/gitops-ml.yml'), 'utf8')) as { required_checks: string[] };
 const repository = { name: 'models', full_name: 'acme/models', owner: { login: 'acme' } };
 

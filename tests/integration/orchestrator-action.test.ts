@@ -1,21 +1,16 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { formFields } from '../../actions/shared/src/advisor.js';
 import { createClient } from '../../actions/shared/src/github.js';
 import { tickTask } from '../../actions/shared/src/orchestrator.js';
 import { parseSpec } from '../../model/spec/spec.js';
-import { REPO_ROOT } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
 import { webhookExample } from '../helpers/webhooks.js';
+import { runAction } from '../helpers/run-action.js';
+import type { ActionRun } from '../helpers/run-action.js';
+import { issueFormBody } from '../helpers/issue-form.js';
 
 const labeled = webhookExample('issues', 'labeled');
-const fields = formFields(parse(readFileSync(join(REPO_ROOT, '.github/ISSUE_TEMPLATE/new-model.yml'), 'utf8')) as Parameters<typeof formFields>[0]);
 const ISSUE = 21;
 const answers: Record<string, string> = { name: 'reviews', goal: 'Route angry reviews to support within minutes.', dataset: 'sst2', 'target-accuracy': '0.85', 'latency-budget': '50', architecture: 'cnn (convolutional, fastest)' };
-const form = (a: Record<string, string>): string => fields.map((f) => `### ${f.label}\n\n${a[f.id] ?? '_No response_'}`).join('\n\n');
+const form = issueFormBody;
 
 describe('orchestrator action (bundled entry, runner environment, GitHub stand-in)', () => {
   let gh: GitHubStandIn;
@@ -29,19 +24,10 @@ describe('orchestrator action (bundled entry, runner environment, GitHub stand-i
     expect(gh.problems).toEqual([]);
   });
 
-  async function run(body: string): Promise<{ code: number | null; outputs: string; log: string }> {
-    const dir = mkdtempSync(join(tmpdir(), 'orch-'));
+  function run(body: string): Promise<ActionRun> {
     const payload = { ...labeled, issue: { ...(labeled.issue as object), number: ISSUE, body, labels: [{ name: 'new-model' }, { name: 'accepted' }] }, repository: { ...(labeled.repository as object), name: 'models', full_name: 'acme/models', owner: { login: 'acme' } } };
-    writeFileSync(join(dir, 'event.json'), JSON.stringify(payload));
-    writeFileSync(join(dir, 'out'), '');
-    writeFileSync(join(dir, 'summary'), '');
-    // The runner passes action.yml defaults as inputs; so does this test.
-    const env = { PATH: process.env.PATH, GITHUB_EVENT_NAME: 'issues', GITHUB_EVENT_PATH: join(dir, 'event.json'), GITHUB_REPOSITORY: 'acme/models', GITHUB_API_URL: api, GITHUB_OUTPUT: join(dir, 'out'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), 'INPUT_GITHUB-TOKEN': 'ghs_x', INPUT_DISPATCH: 'model-pr.yml' };
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'actions/orchestrator/dist/index.js')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    return { code, outputs: readFileSync(join(dir, 'out'), 'utf8'), log };
+    // runAction passes the action.yml defaults as a runner does, so the dispatch input is model-pr.yml.
+    return runAction('orchestrator', { api, eventName: 'issues', payload });
   }
 
   it('creates the branch, commits a valid spec, opens the PR that closes the issue, and posts the checklist', async () => {
@@ -56,7 +42,7 @@ describe('orchestrator action (bundled entry, runner environment, GitHub stand-i
     const pr = [...gh.pulls.values()].find((p) => p.head.ref === 'model/reviews');
     expect(pr).toMatchObject({ base: { ref: 'main' }, title: 'Model: reviews', state: 'open' });
     expect(gh.pullBodies.get(pr?.number as number)).toMatch(/^Closes #21\./);
-    expect(r.outputs).toMatch(new RegExp(`pull-number<<.*\\n${pr?.number}\\n`));
+    expect(r.outputs['pull-number']).toBe(String(pr?.number));
     const checklist = (gh.comments.get(pr?.number as number) ?? []).filter((c) => c.body.startsWith('<!-- gitops-ml:checklist -->'));
     expect(checklist).toHaveLength(1);
     expect(checklist[0]?.body).toContain('- [ ] Data preparation <!-- task:data -->');

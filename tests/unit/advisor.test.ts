@@ -3,13 +3,11 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { advise, adviceMarkdown, formFields, parseIssueForm, parseShare } from '../../actions/shared/src/advisor.js';
 import { REPO_ROOT } from '../helpers/datasets.js';
+import { issueFormBody } from '../helpers/issue-form.js';
 
 const fields = formFields(parse(readFileSync(join(REPO_ROOT, '.github/ISSUE_TEMPLATE/new-model.yml'), 'utf8')) as Parameters<typeof formFields>[0]);
 
-/** An issue body as GitHub renders a submitted issue form: "### <label>", blank line, answer. */
-function body(answers: Record<string, string | undefined>): string {
-  return fields.map((f) => `### ${f.label}\n\n${answers[f.id] ?? '_No response_'}`).join('\n\n');
-}
+const body = issueFormBody;
 const complete = {
   name: 'reviews-sentiment',
   goal: 'Route negative product reviews to the support team within minutes.',
