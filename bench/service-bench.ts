@@ -223,9 +223,10 @@ function resetPeakRss(pid: number): boolean {
   }
 }
 
-function peakRssMb(pid: number): number | null {
+/** A memory figure of a process from /proc/<pid>/status, MB: VmHWM (peak resident) or VmRSS (current). */
+function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
   try {
-    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return kb === undefined ? null : Number(kb) / 1024;
   } catch {
     return null;
@@ -258,15 +259,6 @@ function runWrk(url: string, conns: number, seconds: number, bodiesFile: string)
 const progress = (line: string): boolean => process.stderr.write(`[bench:service] ${line}\n`);
 
 /** One server: start, then per connection count a warm-up run and a measured run, then stop. */
-function currentRssMb(pid: number): number | null {
-  try {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? null : Number(kb) / 1024;
-  } catch {
-    return null;
-  }
-}
-
 async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string): Promise<{ cells: Cell[]; rssPerCell: boolean; soak?: Soak }> {
   const started = performance.now();
   progress(`${spec.label}: starting…`);
@@ -283,7 +275,7 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string):
       rssPerCell = resetPeakRss(server.pid) && rssPerCell;
       const wrk = await runWrk(server.url, conns, opts.durationS, bodiesFile);
       const seconds = (performance.now() - t0) / 1000;
-      cells.push({ server: spec.id, label: spec.label, conns, wrk, rss_mb: peakRssMb(server.pid), seconds });
+      cells.push({ server: spec.id, label: spec.label, conns, wrk, rss_mb: statusMb(server.pid, 'VmHWM'), seconds });
       progress(`  ${wrk.requestsPerSec.toFixed(0)} req/s, p99 ${wrk.latencyMs.p99.toFixed(2)} ms, ${wrk.errors} errors (${seconds.toFixed(1)} s)`);
     }
     if (spec.soak && opts.soakS > 0) {
@@ -291,9 +283,9 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string):
       const conns = 16;
       progress(`${spec.label}: RSS soak, 10 s warm-up + ${opts.soakS} s at ${conns} conns…`);
       await runWrk(server.url, conns, 10, bodiesFile);
-      const rssAfterWarmupMb = currentRssMb(server.pid);
+      const rssAfterWarmupMb = statusMb(server.pid, 'VmRSS');
       const wrk = await runWrk(server.url, conns, opts.soakS, bodiesFile);
-      const soak = { label: spec.label, conns, seconds: opts.soakS, rssAfterWarmupMb, rssAfterSoakMb: currentRssMb(server.pid), wrk };
+      const soak = { label: spec.label, conns, seconds: opts.soakS, rssAfterWarmupMb, rssAfterSoakMb: statusMb(server.pid, 'VmRSS'), wrk };
       progress(`  RSS ${rssAfterWarmupMb?.toFixed(0) ?? '?'} MB → ${soak.rssAfterSoakMb?.toFixed(0) ?? '?'} MB`);
       return { cells, rssPerCell, soak };
     }
