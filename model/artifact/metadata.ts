@@ -96,6 +96,7 @@ export const METADATA_SCHEMA = {
 
 const ajv = createAjv();
 // ajv-formats is not a dependency; date-time is checked by Date.parse below instead.
+// eslint-disable-next-line security/detect-unsafe-regex -- anchored, fixed-width fields; only the fraction repeats
 ajv.addFormat('date-time', { type: 'string', validate: (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(s) && !Number.isNaN(Date.parse(s)) });
 const validate = ajv.compile(METADATA_SCHEMA);
 

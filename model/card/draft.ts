@@ -70,7 +70,7 @@ function ms(x: number | undefined): string {
 function int(x: number | undefined): string {
   if (typeof x !== 'number' || !Number.isFinite(x)) return '–';
   const sign = x < 0 ? '-' : '';
-  return sign + String(Math.round(Math.abs(x))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return sign + Math.round(Math.abs(x)).toLocaleString('en-US');
 }
 
 function pct(x: number | undefined): string {

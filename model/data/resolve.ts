@@ -140,6 +140,7 @@ export type DatasetRef =
   | { kind: 'path'; path: string }
   | { kind: 'url'; url: string };
 
+// eslint-disable-next-line security/detect-unsafe-regex -- the ':' separates the two repetitions, so there is one way to match
 const REGISTRY_REF = /^([A-Za-z0-9_-]+)(?::([A-Za-z0-9_-]+))?$/;
 const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 

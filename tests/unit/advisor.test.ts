@@ -77,6 +77,8 @@ describe('advisor', () => {
     expect(parseShare('86%')).toBeCloseTo(0.86, 12);
     expect(parseShare('86')).toBeCloseTo(0.86, 12);
     expect(parseShare('0')).toBeUndefined();
+    expect(parseShare(' 86 % ')).toBeCloseTo(0.86, 12);
+    expect(parseShare(`1${' '.repeat(5000)}x`)).toBeUndefined();
     expect(parseShare('120%')).toBeUndefined();
     expect(parseShare('eighty')).toBeUndefined();
   });

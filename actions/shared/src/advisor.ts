@@ -55,9 +55,12 @@ export interface Advice {
 
 /** "0.86", "86%", "86" → 0.86; undefined when it is not a share in (0, 1]. */
 export function parseShare(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(%)?\s*$/.exec(text);
+  // Trimmed first: `\s*(%)?\s*$` on untrusted issue text backtracks quadratically
+  // (30k spaces took 0.6 s), which eslint-plugin-security flagged.
+  const m = /^([\d.]+)\s*(%)?$/.exec(text.trim());
   if (!m) return undefined;
   let v = Number(m[1]);
+  if (Number.isNaN(v)) return undefined;
   if (m[2] || v > 1) v /= 100;
   return v > 0 && v <= 1 ? v : undefined;
 }
@@ -78,6 +81,7 @@ export function advise(answers: Record<string, string>, fields: readonly FormFie
 
   const rawName = answers.name ?? '';
   const slug = rawName.trim().toLowerCase();
+  // eslint-disable-next-line security/detect-unsafe-regex -- the inner repetition is bounded ({0,38})
   if (rawName && !/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/.test(slug)) questions.push(`**${label('name')}** "${rawName}" cannot name a branch: use lower-case letters, digits and hyphens (at most 40), e.g. \`${slug.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'my-model'}\`.`);
 
   const goal = answers.goal ?? '';
@@ -106,8 +110,8 @@ export function advise(answers: Record<string, string>, fields: readonly FormFie
 
   let latencyBudgetMs: number | undefined;
   if (answers['latency-budget']) {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms)?\s*$/i.exec(answers['latency-budget']);
-    latencyBudgetMs = m ? Number(m[1]) : undefined;
+    const m = /^([\d.]+)\s*(ms)?$/i.exec(answers['latency-budget'].trim());
+    latencyBudgetMs = m && !Number.isNaN(Number(m[1])) ? Number(m[1]) : undefined;
     if (latencyBudgetMs === undefined || latencyBudgetMs <= 0) questions.push(`**${label('latency-budget')}** "${answers['latency-budget']}" is not a number of milliseconds.`);
   }
 

@@ -31,6 +31,7 @@ export function parseChecklist(markdown: string): { states: Partial<Record<TaskI
   const states: Partial<Record<TaskId, TaskState>> = {};
   const notes: Partial<Record<TaskId, string>> = {};
   for (const line of markdown.split('\n')) {
+    // eslint-disable-next-line security/detect-unsafe-regex -- anchored at line start, one `.*`; lines of the bot's own comment
     const m = /^- \[( |x)\] (❌ )?.*<!-- task:([\w-]+) -->(?: — (.*))?$/.exec(line);
     if (!m) continue;
     const id = m[3] as TaskId;
