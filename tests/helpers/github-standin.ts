@@ -127,8 +127,8 @@ export class GitHubStandIn {
   readonly refs = new Map<string, string>([['main', '1'.repeat(40)]]);
   /** `branch:path` → file content (utf8) and blob sha. */
   readonly files = new Map<string, { content: string; sha: string }>();
-  /** Commits made through the contents API, newest last. */
-  readonly commits: { branch: string; path: string; message: string; sha: string }[] = [];
+  /** Commits made through the contents API or pushCommit, newest last. */
+  readonly commits: { branch: string; path: string; message: string; sha: string; parent: string; author: string; files: string[] }[] = [];
   private fakeSha(): string {
     return this.id().toString(16).padStart(40, '0');
   }
@@ -170,6 +170,21 @@ export class GitHubStandIn {
     const c: CheckRun = { id: this.id(), name, head_sha: sha, status, conclusion, started_at: this.now() };
     this.checkRuns.push(c);
     return c;
+  }
+
+  /** A push to a branch by someone (a person, by default): moves the branch and any open PR on it. */
+  pushCommit(branch: string, files: Record<string, string>, author = 'dev', message = 'change'): string {
+    const parent = this.refs.get(branch) ?? '0'.repeat(40);
+    for (const [path, content] of Object.entries(files)) this.files.set(`${branch}:${path}`, { content, sha: this.fakeSha() });
+    return this.recordCommit(branch, Object.keys(files), message, parent, author);
+  }
+
+  private recordCommit(branch: string, files: string[], message: string, parent: string, author: string): string {
+    const sha = this.fakeSha();
+    this.refs.set(branch, sha);
+    this.commits.push({ branch, path: files[0] ?? '', message, sha, parent, author, files });
+    for (const pr of this.pulls.values()) if (pr.state === 'open' && pr.head.ref === branch) pr.head = { ...pr.head, sha };
+    return sha;
   }
 
   async start(): Promise<string> {
@@ -319,10 +334,14 @@ export class GitHubStandIn {
       if (!existing && b.sha !== undefined) return [422, { message: 'sha given for a new file' }];
       const sha = this.fakeSha();
       this.files.set(key, { content: Buffer.from(b.content as string, 'base64').toString('utf8'), sha });
-      const commit = this.fakeSha();
-      this.refs.set(branch, commit);
-      this.commits.push({ branch, path: p.path as string, message: b.message as string, sha: commit });
+      const commit = this.recordCommit(branch, [p.path as string], b.message as string, this.refs.get(branch) as string, this.botLogin);
       return [existing ? 200 : 201, { content: { path: p.path, sha }, commit: { sha: commit, message: b.message } }];
+    },
+    'repos/get-commit': (p) => {
+      // A sha a test set directly (not made through the API) stands for a person's push.
+      const c = this.commits.find((x) => x.sha === p.ref) ?? (/^[0-9a-f]{40}$/.test(p.ref as string) ? { sha: p.ref as string, parent: '0'.repeat(40), author: 'dev', message: 'change', files: ['model/specs/x.json'] } : undefined);
+      if (!c) return [422, { message: `No commit found for SHA: ${p.ref as string}` }];
+      return [200, { sha: c.sha, parents: [{ sha: c.parent }], author: { login: c.author, type: c.author.endsWith('[bot]') ? 'Bot' : 'User' }, commit: { message: c.message }, files: c.files.map((filename) => ({ filename, status: 'modified' })) }];
     },
     'pulls/list': (_p, _b, q) => {
       const head = (q.get('head') ?? '').split(':').pop();

@@ -93,7 +93,7 @@ describe('approval-gate action (bundled entry, runner environment, GitHub stand-
     expect(stickyComments()).toHaveLength(1);
 
     // Only documented calls, with valid bodies (checked in afterEach), and the ones expected.
-    expect(new Set(gh.requests.map((q) => q.operationId))).toEqual(new Set(['pulls/get', 'pulls/list-reviews', 'checks/list-for-ref', 'repos/create-commit-status', 'issues/list-comments', 'issues/create-comment', 'issues/update-comment']));
+    expect(new Set(gh.requests.map((q) => q.operationId))).toEqual(new Set(['pulls/get', 'repos/get-commit', 'pulls/list-reviews', 'checks/list-for-ref', 'repos/create-commit-status', 'issues/list-comments', 'issues/create-comment', 'issues/update-comment']));
   });
 
   it('counts members of a CEO team, and waits for a failed-then-running check', async () => {
@@ -105,6 +105,34 @@ describe('approval-gate action (bundled entry, runner environment, GitHub stand-
     gh.addCheckRun(H1, 'gitops-ml/evaluate', null, 'in_progress');
     await runGate(config);
     expect(lastStatus()).toMatchObject({ state: 'pending', description: 'Waiting: check "gitops-ml/evaluate" is in progress' });
+  });
+
+  it('carries checks over the docs job model-card commit only: a bot commit of docs/model-cards/*, nothing else', async () => {
+    const config = writeConfig(join(work, 'carry'), 'the-ceo');
+    gh.refs.set('model/sentiment', H1);
+    // The docs job's commit (GITHUB_TOKEN, contents API): the head moves, its checks are H1's.
+    const card = gh.pushCommit('model/sentiment', { 'docs/model-cards/sentiment.md': '# card\n' }, 'github-actions[bot]');
+    gh.addReview(PR, 'the-ceo', 'APPROVED', H1);
+    await runGate(config);
+    // The CEO's approval is still needed on the head itself.
+    expect(lastStatus()).toMatchObject({ sha: card, state: 'pending' });
+    gh.addReview(PR, 'the-ceo', 'APPROVED', card);
+    await runGate(config);
+    expect(lastStatus()).toMatchObject({ sha: card, state: 'success' });
+    expect(stickyComments()[0]?.body).toContain(`checks from \`${H1.slice(0, 7)}\``);
+
+    // The bot touching anything else, or a person touching the card, needs checks of its own.
+    for (const [files, author] of [
+      [{ 'docs/model-cards/sentiment.md': '# card 2\n', 'model/specs/sentiment.json': '{}' }, 'github-actions[bot]'],
+      [{ 'docs/model-cards/sentiment.md': '# edited by hand\n' }, 'dev'],
+      [{ 'docs/RUNBOOK.md': 'x' }, 'github-actions[bot]'],
+    ] as const) {
+      gh.refs.set('model/sentiment', card);
+      const sha = gh.pushCommit('model/sentiment', files, author);
+      gh.addReview(PR, 'the-ceo', 'APPROVED', sha);
+      await runGate(config);
+      expect([author, Object.keys(files), lastStatus()?.state, lastStatus()?.description]).toEqual([author, Object.keys(files), 'pending', 'Waiting: check "gitops-ml/train" has not run on the head commit (+1 more)']);
+    }
   });
 
   it('fails the step with the config problem when the config is wrong, and touches nothing', async () => {

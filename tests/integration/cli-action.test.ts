@@ -69,7 +69,7 @@ describe('gitops-ml action (local runs of a role)', () => {
   });
 
   it('explains what is missing: the role, an input, the event, the token', async () => {
-    expect((await cli(['action', 'advisorr', '--event', eventFile], env)).out).toMatch(/unknown role "advisorr" \(roles: advisor, approval-gate, devops, docs, evaluator, orchestrator, qa, tech-lead, trainer\)/);
+    expect((await cli(['action', 'advisorr', '--event', eventFile], env)).out).toMatch(/unknown role "advisorr" \(roles: advisor, approval-gate, devops, docs, evaluator, orchestrator, qa, security, tech-lead, trainer\)/);
     expect((await cli(['action', 'advisor', '--event', eventFile, '--input', 'nope=1'], env)).out).toMatch(/role "advisor" has no input "nope" \(inputs: github-token, config, form\)/);
     expect((await cli(['action', 'approval-gate'], env)).out).toMatch(/--event FILE is required/);
     expect((await cli(['action', 'approval-gate', '--event', eventFile], { GITHUB_API_URL: env.GITHUB_API_URL as string })).out).toMatch(/set GITHUB_TOKEN/);

@@ -58,4 +58,14 @@ describe('docs role', () => {
     expect(r.outputs.committed).toBe('docs/openapi.json');
     expect(JSON.parse(gh.files.get('model/reviews:docs/openapi.json')?.content ?? '{}')).toEqual(doc);
   });
+
+  it('model-card-from: an artifact without a model card is a clear error, and nothing is committed', async () => {
+    const artifact = mkdtempSync(join(tmpdir(), 'no-card-'));
+    writeFileSync(join(artifact, 'metadata.json'), JSON.stringify({ name: 'reviews' }));
+    const payload = { ...prEvent, pull_request: { ...(prEvent.pull_request as object), number: 3, head: { ...(prEvent.pull_request as { head: object }).head, ref: 'model/reviews' } }, repository: { ...(prEvent.repository as object), full_name: 'acme/models', name: 'models', owner: { login: 'acme' } } };
+    const r = await runAction('docs', { api, eventName: 'pull_request', payload, inputs: { 'model-card-from': artifact } });
+    expect(r.code).toBe(1);
+    expect(r.log).toContain(`docs: ${artifact} has no model-card.md`);
+    expect(gh.commits).toEqual([]);
+  });
 });

@@ -1,11 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { saveArtifact } from '../../model/artifact/artifact.js';
-import { initBackend } from '../../model/nn/backend.js';
-import { artifactFixture } from '../helpers/artifact-fixture.js';
-import { REPO_ROOT } from '../helpers/datasets.js';
+import { parse, stringify } from 'yaml';
+import { REPO_ROOT, datasetsDir } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
 import { webhookExample } from '../helpers/webhooks.js';
 import { runAction } from '../helpers/run-action.js';
@@ -13,24 +11,28 @@ import { issueFormBody } from '../helpers/issue-form.js';
 
 /**
  * The story, end to end, each role through its bundled action against one stand-in
- * GitHub: issue → needs-info → edit → accepted → branch + spec + PR + checklist → train,
- * evaluate, QA, tech-lead check runs → non-CEO approval (no sign-off) → CEO approval
- * (sign-off) → new commit (reset) → CEO re-approval (sign-off) → merge → release with the
- * next version. The committed .github/gitops-ml.yml is the config (CEO: octocat).
+ * GitHub: issue → needs-info → edit → accepted → branch + spec + PR + checklist → the
+ * committed spec trained for real on a small slice of SST-2 (`gitops-ml train --preset
+ * smoke`, as the model-pr workflow runs it) → evaluate, QA, security, tech-lead check
+ * runs → the model card committed by docs → non-CEO approval (no sign-off) → CEO
+ * approval (sign-off) → new commit (reset) → CEO re-approval (sign-off) → merge →
+ * release with the next version. The config is the committed .github/gitops-ml.yml
+ * (CEO: octocat) with quality gates lowered to what 600 training sentences can reach.
  */
 const example = (name: string, action: string): Record<string, unknown> => webhookExample(name, action);
 const form = issueFormBody;
-const config = parse(readFileSync(join(REPO_ROOT, '.github/gitops-ml.yml'), 'utf8')) as { required_checks: string[] };
+const committedConfig = parse(readFileSync(join(REPO_ROOT, '.github/gitops-ml.yml'), 'utf8')) as { required_checks: string[]; gates: Record<string, number> };
 const repository = { name: 'models', full_name: 'acme/models', owner: { login: 'acme' } };
 
 describe('GitOps flow, end to end (intake → PR → checks → sign-off → release)', () => {
   it('goes from a new-model issue to a released model; a new commit resets the sign-off', async () => {
-    await initBackend('wasm');
-    // A trained artifact as the training step would leave it (small, with metrics over the committed gates).
-    const fixture = artifactFixture();
-    fixture.metadata = { ...fixture.metadata, metrics: { test: { accuracy: 0.91, f1_macro: 0.9 } } };
-    const artifactDir = await saveArtifact(fixture);
-    const reports = mkdtempSync(join(tmpdir(), 'flow-reports-'));
+    const work = mkdtempSync(join(tmpdir(), 'flow-'));
+    mkdirSync(join(work, '.github'));
+    const configFile = join(work, '.github/gitops-ml.yml');
+    writeFileSync(configFile, stringify({ ...committedConfig, gates: { ...committedConfig.gates, accuracy_min: 0.6, f1_macro_min: 0.6 } }));
+    copyFileSync(join(REPO_ROOT, '.github/gitops-ml.schema.json'), join(work, '.github/gitops-ml.schema.json'));
+    const reports = join(work, 'reports');
+    mkdirSync(reports);
     writeFileSync(join(reports, 'jest.json'), JSON.stringify({ success: true, numTotalTests: 40, numPassedTests: 40, numFailedTests: 0, numPendingTests: 0, numRuntimeErrorTestSuites: 0, testResults: [] }));
     writeFileSync(join(reports, 'eslint.json'), '[]');
     const gh = new GitHubStandIn('acme', 'models');
@@ -59,6 +61,16 @@ describe('GitOps flow, end to end (intake → PR → checks → sign-off → rel
       const head1 = gh.pulls.get(PR)?.head.sha as string;
       expect(gh.pullBodies.get(PR)).toContain(`Closes #${ISSUE}.`);
 
+      // The train job: the spec the orchestrator committed, trained by the CLI (smoke preset: 600 sentences, 1 epoch).
+      const specFile = join(work, 'model/specs/reviews.json');
+      mkdirSync(join(work, 'model/specs'), { recursive: true });
+      writeFileSync(specFile, gh.files.get('model/reviews:model/specs/reviews.json')?.content ?? '');
+      const trained = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/gitops-ml.js'), 'train', '--spec', specFile, '--preset', 'smoke', '--out', join(work, 'out'), '--version', '0.1.0', '--backend', 'wasm'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, DATASETS_DIR: datasetsDir() } });
+      expect(trained.stderr + trained.stdout).toMatch(/test: accuracy 0\.\d+/);
+      expect(trained.status).toBe(0);
+      const artifactDir = join(work, 'out/reviews/0.1.0');
+      const testAccuracy = (JSON.parse(readFileSync(join(artifactDir, 'metadata.json'), 'utf8')) as { metrics: { test: { accuracy: number } } }).metrics.test.accuracy;
+
       // 3. The model-pr workflow's jobs report on the head commit through their actions.
       const prEvent = (sha: string): Record<string, unknown> => {
         const base = example('pull_request', 'synchronize');
@@ -67,41 +79,57 @@ describe('GitOps flow, end to end (intake → PR → checks → sign-off → rel
       const modelJobs = async (sha: string): Promise<void> => {
         for (const [role, inputs] of [
           ['trainer', { 'artifact-dir': artifactDir }],
-          ['evaluator', { 'artifact-dir': artifactDir }],
+          ['evaluator', { 'artifact-dir': artifactDir, config: configFile }],
           ['qa', { results: join(reports, 'jest.json') }],
+          // In this repository's checkout, as the job runs it: real tree, lockfile, node_modules.
+          ['security', { 'audit-report': join(REPO_ROOT, 'tests/fixtures/npm-audit/clean.json'), 'eslint-report': join(reports, 'eslint.json'), 'artifact-dir': artifactDir, 'base-ref': 'HEAD', sarif: join(reports, 'security.sarif') }],
           ['tech-lead', { 'eslint-report': join(reports, 'eslint.json'), typecheck: 'success' }],
+          ['docs', { 'model-card-from': artifactDir, branch: 'model/reviews' }],
         ] as const) {
           const r = await runAction(role, { api, eventName: 'pull_request', payload: prEvent(sha), inputs });
-          expect([role, r.code]).toEqual([role, 0]);
+          expect([role, r.code, r.code === 0 ? '' : r.log]).toEqual([role, 0, '']);
         }
       };
       await modelJobs(head1);
-      expect(new Set(gh.checkRuns.filter((c) => c.head_sha === head1).map((c) => c.name))).toEqual(new Set(config.required_checks));
+      expect(new Set(gh.checkRuns.filter((c) => c.head_sha === head1).map((c) => c.name))).toEqual(new Set(committedConfig.required_checks));
+      expect(JSON.parse(readFileSync(join(reports, 'security.sarif'), 'utf8'))).toMatchObject({ version: '2.1.0' });
+      // docs committed the card the training run wrote; the PR head is now that commit.
+      const cardCommit = gh.pulls.get(PR)?.head.sha as string;
+      expect(cardCommit).not.toBe(head1);
+      expect(gh.commits.at(-1)).toMatchObject({ sha: cardCommit, parent: head1, author: 'github-actions[bot]', files: ['docs/model-cards/reviews.md'] });
+      expect(gh.files.get('model/reviews:docs/model-cards/reviews.md')?.content).toBe(readFileSync(join(artifactDir, 'model-card.md'), 'utf8'));
+      expect(gh.files.get('model/reviews:docs/model-cards/reviews.md')?.content).toContain(testAccuracy.toFixed(4));
       const tasks = (gh.comments.get(PR) ?? []).find((c) => c.body.includes('gitops-ml:checklist'))?.body ?? '';
-      for (const t of ['Data preparation', 'Training', 'Evaluation', 'API', 'QA', 'Tech-lead review']) expect(tasks).toContain(`- [x] ${t}`);
+      for (const t of ['Data preparation', 'Training', 'Evaluation', 'API', 'QA', 'Security review', 'Tech-lead review', 'Docs']) expect(tasks).toContain(`- [x] ${t}`);
       expect((gh.comments.get(PR) ?? []).some((c) => c.body.startsWith('<!-- gitops-ml:model-card -->'))).toBe(true);
       const reviewEvent = (): Record<string, unknown> => {
         const base = example('pull_request_review', 'submitted');
         return { ...base, pull_request: { ...(base.pull_request as object), number: PR }, repository: { ...(base.repository as object), ...repository } };
       };
       const gate = async (): Promise<string | undefined> => {
-        const r = await runAction('approval-gate', { api, eventName: 'pull_request_review', payload: reviewEvent() });
+        const r = await runAction('approval-gate', { api, eventName: 'pull_request_review', payload: reviewEvent(), inputs: { config: configFile } });
         expect(r.code).toBe(0);
         return r.outputs.state;
       };
 
-      // 4. A non-CEO approval does not sign off; the CEO's does.
-      gh.addReview(PR, 'qa-lead', 'APPROVED', head1);
+      // 4. A non-CEO approval does not sign off; the CEO's does, on the card commit, whose
+      // checks are those of the commit below it.
+      gh.addReview(PR, 'qa-lead', 'APPROVED', cardCommit);
       expect(await gate()).toBe('pending');
       gh.addReview(PR, 'octocat', 'APPROVED', head1);
+      expect(await gate()).toBe('pending');
+      gh.addReview(PR, 'octocat', 'APPROVED', cardCommit);
       expect(await gate()).toBe('success');
-      expect(gh.statuses.at(-1)).toMatchObject({ sha: head1, state: 'success', context: 'gitops-ml/sign-off' });
+      expect(gh.statuses.at(-1)).toMatchObject({ sha: cardCommit, state: 'success', context: 'gitops-ml/sign-off' });
+      expect((gh.comments.get(PR) ?? []).find((c) => c.body.includes('gitops-ml:sign-off'))?.body).toContain(`checks from \`${head1.slice(0, 7)}\``);
 
-      // 5. A new commit resets it until the CEO approves the new head.
-      const head2 = 'd'.repeat(40);
-      gh.pulls.set(PR, { ...(gh.pulls.get(PR) as NonNullable<ReturnType<typeof gh.pulls.get>>), head: { sha: head2, ref: 'model/reviews' } });
+      // 5. A person's commit resets it until its checks ran and the CEO approves it.
+      const head2 = gh.pushCommit('model/reviews', { 'model/specs/reviews.json': `${gh.files.get('model/reviews:model/specs/reviews.json')?.content ?? ''}\n` }, 'dev');
+      expect(gh.pulls.get(PR)?.head.sha).toBe(head2);
       expect(await gate()).toBe('pending');
       await modelJobs(head2);
+      // Same artifact, same card: nothing new to commit, the head stays head2.
+      expect(gh.pulls.get(PR)?.head.sha).toBe(head2);
       expect(await gate()).toBe('pending');
       gh.addReview(PR, 'octocat', 'APPROVED', head2);
       expect(await gate()).toBe('success');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decideSignOff, latestVerdicts } from '../../actions/shared/src/sign-off.js';
+import { carriesChecks, decideSignOff, latestVerdicts } from '../../actions/shared/src/sign-off.js';
 import type { CheckRunLike, ReviewLike } from '../../actions/shared/src/sign-off.js';
 import { REPO_ROOT } from '../helpers/datasets.js';
 
@@ -89,5 +89,23 @@ describe('sign-off rule', () => {
     expect(d.description.length).toBeLessThanOrEqual(140);
     expect(d.missing).toHaveLength(6);
     expect(decide([], [run('gitops-ml/train', 'success')]).description).toMatch(/^Waiting: check "gitops-ml\/evaluate" has not run on the head commit \(\+1 more\)$/);
+  });
+});
+
+describe('carriesChecks (the docs job model-card commit)', () => {
+  const card = { sha: 'b'.repeat(40), parents: [{ sha: 'a'.repeat(40) }], author: { login: 'github-actions[bot]' }, files: [{ filename: 'docs/model-cards/reviews.md' }] };
+  it('carries a GITHUB_TOKEN commit that only changes model cards', () => {
+    expect(carriesChecks(card)).toBe(true);
+    expect(carriesChecks({ ...card, files: [{ filename: 'docs/model-cards/a.md' }, { filename: 'docs/model-cards/b.md' }] })).toBe(true);
+  });
+  it('does not carry anything else', () => {
+    expect(carriesChecks({ ...card, author: { login: 'dev' } })).toBe(false);
+    expect(carriesChecks({ ...card, author: { login: 'dependabot[bot]' } })).toBe(false);
+    expect(carriesChecks({ ...card, author: null })).toBe(false);
+    expect(carriesChecks({ ...card, parents: [...card.parents, { sha: 'c'.repeat(40) }] })).toBe(false);
+    expect(carriesChecks({ ...card, files: [] })).toBe(false);
+    expect(carriesChecks({ ...card, files: [{ filename: 'docs/model-cards/../../package.json' }] })).toBe(false);
+    expect(carriesChecks({ ...card, files: [{ filename: 'docs/model-cards/sub/x.md' }] })).toBe(false);
+    expect(carriesChecks({ ...card, files: [...card.files, { filename: 'model/specs/reviews.json' }] })).toBe(false);
   });
 });

@@ -95,14 +95,16 @@ describe('the chain between workflows continues (events caused by GITHUB_TOKEN s
     expect(load('intake.yml').jobs.orchestrate.permissions.actions).toBe('write');
   });
 
-  it('model-pr: the sign-off is its last job, after every job that makes a required check', () => {
+  it('model-pr: the sign-off is its last job, after every job that makes a required check or moves the head (docs)', () => {
     const pr = load('model-pr.yml');
     const config = parse(readFileSync(join(REPO_ROOT, '.github/gitops-ml.yml'), 'utf8')) as { required_checks: string[] };
-    const reporters: Record<string, string> = { trainer: 'gitops-ml/train', evaluator: 'gitops-ml/evaluate', qa: 'gitops-ml/qa', 'tech-lead': 'gitops-ml/tech-lead' };
+    const reporters: Record<string, string> = { trainer: 'gitops-ml/train', evaluator: 'gitops-ml/evaluate', qa: 'gitops-ml/qa', security: 'gitops-ml/security', 'tech-lead': 'gitops-ml/tech-lead' };
     const jobsMakingChecks = Object.entries(pr.jobs as Record<string, { steps?: Step[] }>)
       .filter(([, j]) => (j.steps ?? []).some((st) => Object.keys(reporters).some((r) => st.uses === `./actions/${r}`)))
       .map(([name]) => name);
-    expect(new Set(pr.jobs['sign-off'].needs)).toEqual(new Set(jobsMakingChecks));
+    expect(jobsMakingChecks).toHaveLength(Object.keys(reporters).length);
+    expect(new Set(pr.jobs['sign-off'].needs)).toEqual(new Set([...jobsMakingChecks, 'docs']));
+    expect((pr.jobs.docs.steps as Step[]).some((st) => st.uses === './actions/docs')).toBe(true);
     expect(pr.jobs['sign-off'].if).toBe('always()');
     // Every required check is made by some job of the workflow.
     const made = Object.values(pr.jobs as Record<string, { steps?: Step[] }>).flatMap((j) => (j.steps ?? []).map((st) => reporters[(st.uses ?? '').replace('./actions/', '')])).filter(Boolean);

@@ -38896,9 +38896,10 @@ ${body.replace(/\r\n/g, "\n")}`.split(/\n### /).slice(1);
   return answers;
 }
 function parseShare(text) {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(%)?\s*$/.exec(text);
+  const m = /^([\d.]+)\s*(%)?$/.exec(text.trim());
   if (!m) return void 0;
   let v = Number(m[1]);
+  if (Number.isNaN(v)) return void 0;
   if (m[2] || v > 1) v /= 100;
   return v > 0 && v <= 1 ? v : void 0;
 }
@@ -38936,8 +38937,8 @@ function advise(answers, fields) {
   }
   let latencyBudgetMs;
   if (answers["latency-budget"]) {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms)?\s*$/i.exec(answers["latency-budget"]);
-    latencyBudgetMs = m ? Number(m[1]) : void 0;
+    const m = /^([\d.]+)\s*(ms)?$/i.exec(answers["latency-budget"].trim());
+    latencyBudgetMs = m && !Number.isNaN(Number(m[1])) ? Number(m[1]) : void 0;
     if (latencyBudgetMs === void 0 || latencyBudgetMs <= 0) questions.push(`**${label("latency-budget")}** "${answers["latency-budget"]}" is not a number of milliseconds.`);
   }
   const archText = (answers.architecture ?? "auto").split(" ")[0];

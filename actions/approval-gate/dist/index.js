@@ -38860,7 +38860,7 @@ function decideSignOff(input) {
   const runs = latestRuns(input.checkRuns);
   for (const name of input.requiredChecks) {
     const run2 = runs.get(name);
-    if (!run2) missing.push(`check "${name}" has not run on the head commit`);
+    if (!run2) missing.push(`check "${name}" has not run on the head commit${input.checkedSha && input.checkedSha !== input.headSha ? ` (or on ${input.checkedSha.slice(0, 7)}, below the model-card commit)` : ""}`);
     else if (run2.status !== "completed") missing.push(`check "${name}" is ${run2.status.replace("_", " ")}`);
     else if (!PASSING.has(run2.conclusion ?? "")) {
       failed = true;
@@ -38889,6 +38889,11 @@ function decideSignOff(input) {
   const state = failed ? "failure" : missing.length === 0 ? "success" : "pending";
   const description = state === "success" ? `Signed off by ${approvedBy.join(", ")} on ${input.headSha.slice(0, 7)}` : `${state === "failure" ? "Blocked" : "Waiting"}: ${missing[0] ?? ""}${missing.length > 1 ? ` (+${missing.length - 1} more)` : ""}`;
   return { state, description: description.length > 140 ? `${description.slice(0, 139)}\u2026` : description, missing, approvedBy };
+}
+var ACTIONS_BOT = "github-actions[bot]";
+var CARRY_OVER_PATHS = /^docs\/model-cards\/[\w.-]+\.md$/;
+function carriesChecks(c) {
+  return c.author?.login === ACTIONS_BOT && c.parents.length === 1 && (c.files?.length ?? 0) > 0 && (c.files ?? []).every((f) => CARRY_OVER_PATHS.test(f.filename));
 }
 
 // actions/shared/src/sticky-comment.ts
@@ -38921,28 +38926,40 @@ function pullNumberOf(payload) {
 }
 function signOffMarkdown(d) {
   const head = d.headSha.slice(0, 7);
+  const carried = d.checkedSha && d.checkedSha !== d.headSha ? ` (checks from \`${d.checkedSha.slice(0, 7)}\`: the commits above it only regenerate the model card)` : "";
   if (d.state === "success") return `### \u2705 Signed off
 
-Approved by ${d.approvedBy.map((l) => `@${l}`).join(", ")} on \`${head}\`, with every required check green. Merging deploys this model.`;
+Approved by ${d.approvedBy.map((l) => `@${l}`).join(", ")} on \`${head}\`, with every required check green${carried}. Merging deploys this model.`;
   const title = d.state === "failure" ? "### \u26D4 Sign-off blocked" : "### \u23F3 Waiting for sign-off";
   return `${title}
 
-On head commit \`${head}\`:
+On head commit \`${head}\`${carried}:
 
 ${d.missing.map((m) => `- [ ] ${m}`).join("\n")}
 
 A new commit resets the sign-off: the CEO approves the head commit.`;
+}
+var MAX_CARRY_OVER = 5;
+async function checkedCommit(gh, where, headSha) {
+  let sha = headSha;
+  for (let i = 0; i < MAX_CARRY_OVER; i++) {
+    const { data } = await gh.rest.repos.getCommit({ owner: where.owner, repo: where.repo, ref: sha });
+    if (!carriesChecks({ sha: data.sha, parents: data.parents, author: data.author && "login" in data.author ? { login: data.author.login } : null, files: data.files })) break;
+    sha = data.parents[0].sha;
+  }
+  return sha;
 }
 async function runApprovalGate(gh, where, config, targetUrl) {
   const { owner, repo, pullNumber } = where;
   const { data: pull } = await gh.rest.pulls.get({ owner, repo, pull_number: pullNumber });
   const headSha = pull.head.sha;
   const reviews = await gh.paginate(gh.rest.pulls.listReviews, { owner, repo, pull_number: pullNumber, per_page: 100 });
-  const checkRuns = await gh.paginate(gh.rest.checks.listForRef, { owner, repo, ref: headSha, per_page: 100 });
+  const checkedSha = await checkedCommit(gh, where, headSha);
+  const checkRuns = await gh.paginate(gh.rest.checks.listForRef, { owner, repo, ref: checkedSha, per_page: 100 });
   const ceoLogins = await expandPrincipals(gh, config.roles.ceo);
-  const decision = decideSignOff({ headSha, reviews, checkRuns, requiredChecks: config.required_checks.filter((c) => c !== SIGN_OFF_CONTEXT), ceoLogins });
+  const decision = decideSignOff({ headSha, checkedSha, reviews, checkRuns, requiredChecks: config.required_checks.filter((c) => c !== SIGN_OFF_CONTEXT), ceoLogins });
   await gh.rest.repos.createCommitStatus({ owner, repo, sha: headSha, state: decision.state, context: SIGN_OFF_CONTEXT, description: decision.description, ...targetUrl ? { target_url: targetUrl } : {} });
-  const result = { ...decision, headSha };
+  const result = { ...decision, headSha, checkedSha };
   await upsertStickyComment(gh, { owner, repo, issueNumber: pullNumber }, "sign-off", signOffMarkdown(result));
   return result;
 }

@@ -31452,8 +31452,15 @@ var GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults
 // node_modules/@actions/github/lib/github.js
 var context2 = new Context();
 
+// actions/docs/src/main.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+
 // actions/shared/src/docs-role.ts
 import { readFileSync as readFileSync2 } from "node:fs";
+import { join } from "node:path";
+
+// model/artifact/files.ts
+var METADATA_FILE = "metadata.json";
 
 // model/util/ajv.ts
 var import_ajv = __toESM(require_ajv(), 1);
@@ -31668,6 +31675,17 @@ async function tickTask(gh, where, task, state, note) {
 
 // actions/shared/src/docs-role.ts
 var SAFE_PATH = /^docs\/[\w./-]+$/;
+function modelCardDoc(artifactDir) {
+  const meta = JSON.parse(readFileSync2(join(artifactDir, METADATA_FILE), "utf8"));
+  if (typeof meta.name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(meta.name)) throw new Error(`docs: ${join(artifactDir, METADATA_FILE)} has no model name usable as a file name`);
+  let content;
+  try {
+    content = readFileSync2(join(artifactDir, "model-card.md"), "utf8");
+  } catch {
+    throw new Error(`docs: ${artifactDir} has no model-card.md; was it written by \`gitops-ml train\`?`);
+  }
+  return { path: `docs/model-cards/${meta.name}.md`, content };
+}
 async function commitDocs(gh, where, branch, files, readLocal = (p) => readFileSync2(p, "utf8")) {
   const { owner, repo } = where;
   const result = { committed: [], unchanged: [] };
@@ -31746,8 +31764,13 @@ async function run() {
     const pullNumber = Number(getInput("pull-number")) || pr?.number;
     const branch = getInput("branch") || pr?.head?.ref;
     if (!pullNumber || !branch) throw new Error("docs: no pull request: run on a pull_request event or pass pull-number and branch");
-    const files = getMultilineInput("files", { required: true });
-    const r = await commitDocs(createClient(getInput("github-token", { required: true })), { ...context2.repo, pullNumber }, branch, files);
+    const files = getMultilineInput("files");
+    const fromArtifact = getInput("model-card-from");
+    const card = fromArtifact ? modelCardDoc(fromArtifact) : void 0;
+    if (card) files.push(card.path);
+    if (files.length === 0) throw new Error("docs: nothing to commit: give files and/or model-card-from");
+    const read = (p) => p === card?.path ? card.content : readFileSync3(p, "utf8");
+    const r = await commitDocs(createClient(getInput("github-token", { required: true })), { ...context2.repo, pullNumber }, branch, files, read);
     setOutput("committed", r.committed.join("\n"));
     await summary.addHeading("Docs", 3).addList([...r.committed.map((f) => `${f} (committed)`), ...r.unchanged.map((f) => `${f} (unchanged)`)]).write();
   } catch (err) {

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { commitDocs } from '../../shared/src/docs-role.js';
+import { readFileSync } from 'node:fs';
+import { commitDocs, modelCardDoc } from '../../shared/src/docs-role.js';
 import { createClient } from '../../shared/src/github.js';
 
 /** Thin entry: the regenerated files → commits on the PR branch, docs task ticked. */
@@ -10,8 +11,13 @@ export async function run(): Promise<void> {
     const pullNumber = Number(core.getInput('pull-number')) || pr?.number;
     const branch = core.getInput('branch') || pr?.head?.ref;
     if (!pullNumber || !branch) throw new Error('docs: no pull request: run on a pull_request event or pass pull-number and branch');
-    const files = core.getMultilineInput('files', { required: true });
-    const r = await commitDocs(createClient(core.getInput('github-token', { required: true })), { ...github.context.repo, pullNumber }, branch, files);
+    const files = core.getMultilineInput('files');
+    const fromArtifact = core.getInput('model-card-from');
+    const card = fromArtifact ? modelCardDoc(fromArtifact) : undefined;
+    if (card) files.push(card.path);
+    if (files.length === 0) throw new Error('docs: nothing to commit: give files and/or model-card-from');
+    const read = (p: string): string => (p === card?.path ? card.content : readFileSync(p, 'utf8'));
+    const r = await commitDocs(createClient(core.getInput('github-token', { required: true })), { ...github.context.repo, pullNumber }, branch, files, read);
     core.setOutput('committed', r.committed.join('\n'));
     await core.summary.addHeading('Docs', 3).addList([...r.committed.map((f) => `${f} (committed)`), ...r.unchanged.map((f) => `${f} (unchanged)`)]).write();
   } catch (err) {

@@ -1,7 +1,7 @@
 import type { GitopsConfig } from './config.js';
 import { expandPrincipals } from './github.js';
 import type { GitHub, RepoRef } from './github.js';
-import { decideSignOff } from './sign-off.js';
+import { carriesChecks, decideSignOff } from './sign-off.js';
 import type { SignOffDecision } from './sign-off.js';
 import { upsertStickyComment } from './sticky-comment.js';
 
@@ -18,11 +18,26 @@ export function pullNumberOf(payload: Record<string, unknown>): number | undefin
   return undefined;
 }
 
-export function signOffMarkdown(d: SignOffDecision & { headSha: string }): string {
+export function signOffMarkdown(d: SignOffDecision & { headSha: string; checkedSha?: string }): string {
   const head = d.headSha.slice(0, 7);
-  if (d.state === 'success') return `### ✅ Signed off\n\nApproved by ${d.approvedBy.map((l) => `@${l}`).join(', ')} on \`${head}\`, with every required check green. Merging deploys this model.`;
+  const carried = d.checkedSha && d.checkedSha !== d.headSha ? ` (checks from \`${d.checkedSha.slice(0, 7)}\`: the commits above it only regenerate the model card)` : '';
+  if (d.state === 'success') return `### ✅ Signed off\n\nApproved by ${d.approvedBy.map((l) => `@${l}`).join(', ')} on \`${head}\`, with every required check green${carried}. Merging deploys this model.`;
   const title = d.state === 'failure' ? '### ⛔ Sign-off blocked' : '### ⏳ Waiting for sign-off';
-  return `${title}\n\nOn head commit \`${head}\`:\n\n${d.missing.map((m) => `- [ ] ${m}`).join('\n')}\n\nA new commit resets the sign-off: the CEO approves the head commit.`;
+  return `${title}\n\nOn head commit \`${head}\`${carried}:\n\n${d.missing.map((m) => `- [ ] ${m}`).join('\n')}\n\nA new commit resets the sign-off: the CEO approves the head commit.`;
+}
+
+/** At most this many docs commits in a row are looked through (the docs job makes one per run). */
+const MAX_CARRY_OVER = 5;
+
+/** The commit whose check runs stand for the head: the head, or the last commit below the docs job's card commits. */
+export async function checkedCommit(gh: GitHub, where: RepoRef, headSha: string): Promise<string> {
+  let sha = headSha;
+  for (let i = 0; i < MAX_CARRY_OVER; i++) {
+    const { data } = await gh.rest.repos.getCommit({ owner: where.owner, repo: where.repo, ref: sha });
+    if (!carriesChecks({ sha: data.sha, parents: data.parents, author: data.author && 'login' in data.author ? { login: data.author.login } : null, files: data.files })) break;
+    sha = (data.parents[0] as { sha: string }).sha;
+  }
+  return sha;
 }
 
 /**
@@ -30,16 +45,17 @@ export function signOffMarkdown(d: SignOffDecision & { headSha: string }): strin
  * as the commit status `gitops-ml/sign-off` (make it required in branch protection) and
  * as the role's sticky comment explaining what is missing.
  */
-export async function runApprovalGate(gh: GitHub, where: RepoRef & { pullNumber: number }, config: GitopsConfig, targetUrl?: string): Promise<SignOffDecision & { headSha: string }> {
+export async function runApprovalGate(gh: GitHub, where: RepoRef & { pullNumber: number }, config: GitopsConfig, targetUrl?: string): Promise<SignOffDecision & { headSha: string; checkedSha: string }> {
   const { owner, repo, pullNumber } = where;
   const { data: pull } = await gh.rest.pulls.get({ owner, repo, pull_number: pullNumber });
   const headSha = pull.head.sha;
   const reviews = await gh.paginate(gh.rest.pulls.listReviews, { owner, repo, pull_number: pullNumber, per_page: 100 });
-  const checkRuns = await gh.paginate(gh.rest.checks.listForRef, { owner, repo, ref: headSha, per_page: 100 });
+  const checkedSha = await checkedCommit(gh, where, headSha);
+  const checkRuns = await gh.paginate(gh.rest.checks.listForRef, { owner, repo, ref: checkedSha, per_page: 100 });
   const ceoLogins = await expandPrincipals(gh, config.roles.ceo);
-  const decision = decideSignOff({ headSha, reviews, checkRuns, requiredChecks: config.required_checks.filter((c) => c !== SIGN_OFF_CONTEXT), ceoLogins });
+  const decision = decideSignOff({ headSha, checkedSha, reviews, checkRuns, requiredChecks: config.required_checks.filter((c) => c !== SIGN_OFF_CONTEXT), ceoLogins });
   await gh.rest.repos.createCommitStatus({ owner, repo, sha: headSha, state: decision.state, context: SIGN_OFF_CONTEXT, description: decision.description, ...(targetUrl ? { target_url: targetUrl } : {}) });
-  const result = { ...decision, headSha };
+  const result = { ...decision, headSha, checkedSha };
   await upsertStickyComment(gh, { owner, repo, issueNumber: pullNumber }, 'sign-off', signOffMarkdown(result));
   return result;
 }

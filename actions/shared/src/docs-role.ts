@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { METADATA_FILE } from '../../../model/artifact/files.js';
 import type { GitHub, RepoRef } from './github.js';
 import { tickTask } from './orchestrator.js';
 
@@ -8,6 +10,23 @@ export interface DocsResult {
 }
 
 const SAFE_PATH = /^docs\/[\w./-]+$/;
+
+/**
+ * The model card a training run wrote into its artifact, as the committed file
+ * `docs/model-cards/<name>.md`. The name comes from the artifact's metadata, which the
+ * artifact schema restricts to a slug, so it cannot point outside that folder.
+ */
+export function modelCardDoc(artifactDir: string): { path: string; content: string } {
+  const meta = JSON.parse(readFileSync(join(artifactDir, METADATA_FILE), 'utf8')) as { name?: unknown };
+  if (typeof meta.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(meta.name)) throw new Error(`docs: ${join(artifactDir, METADATA_FILE)} has no model name usable as a file name`);
+  let content: string;
+  try {
+    content = readFileSync(join(artifactDir, 'model-card.md'), 'utf8');
+  } catch {
+    throw new Error(`docs: ${artifactDir} has no model-card.md; was it written by \`gitops-ml train\`?`);
+  }
+  return { path: `docs/model-cards/${meta.name}.md`, content };
+}
 
 /**
  * The docs role: commits regenerated documentation (the model card, the API description)

@@ -25,6 +25,8 @@ export interface CheckRunLike {
 
 export interface SignOffInput {
   headSha: string;
+  /** Whose check runs `checkRuns` are: the head, or the commit below the docs job's card commits (see carriesChecks). */
+  checkedSha?: string;
   reviews: readonly ReviewLike[];
   checkRuns: readonly CheckRunLike[];
   requiredChecks: readonly string[];
@@ -79,7 +81,7 @@ export function decideSignOff(input: SignOffInput): SignOffDecision {
   const runs = latestRuns(input.checkRuns);
   for (const name of input.requiredChecks) {
     const run = runs.get(name);
-    if (!run) missing.push(`check "${name}" has not run on the head commit`);
+    if (!run) missing.push(`check "${name}" has not run on the head commit${input.checkedSha && input.checkedSha !== input.headSha ? ` (or on ${input.checkedSha.slice(0, 7)}, below the model-card commit)` : ''}`);
     else if (run.status !== 'completed') missing.push(`check "${name}" is ${run.status.replace('_', ' ')}`);
     else if (!PASSING.has(run.conclusion ?? '')) {
       failed = true;
@@ -115,4 +117,28 @@ export function decideSignOff(input: SignOffInput): SignOffDecision {
       ? `Signed off by ${approvedBy.join(', ')} on ${input.headSha.slice(0, 7)}`
       : `${state === 'failure' ? 'Blocked' : 'Waiting'}: ${missing[0] ?? ''}${missing.length > 1 ? ` (+${missing.length - 1} more)` : ''}`;
   return { state, description: description.length > 140 ? `${description.slice(0, 139)}…` : description, missing, approvedBy };
+}
+
+/** A commit as `repos.getCommit` returns it (the fields the carry-over rule reads). */
+export interface CommitLike {
+  sha: string;
+  parents: readonly { sha: string }[];
+  author: { login: string } | null;
+  files?: readonly { filename: string }[];
+}
+
+/** The one bot whose commits may carry checks over: the workflows' own GITHUB_TOKEN. */
+export const ACTIONS_BOT = 'github-actions[bot]';
+/** What the docs job commits: the generated model card, and nothing a check reads. */
+export const CARRY_OVER_PATHS = /^docs\/model-cards\/[\w.-]+\.md$/;
+
+/**
+ * Whether a commit may inherit its parent's check runs: the docs job's commit of the
+ * regenerated model card, made with GITHUB_TOKEN after the checks ran. It changes only
+ * files under docs/model-cards/, so re-training and re-testing it would prove nothing;
+ * requiring it to be re-checked would leave the sign-off waiting forever, because a
+ * GITHUB_TOKEN push starts no workflow. The CEO's approval is still required on it.
+ */
+export function carriesChecks(c: CommitLike): boolean {
+  return c.author?.login === ACTIONS_BOT && c.parents.length === 1 && (c.files?.length ?? 0) > 0 && (c.files ?? []).every((f) => CARRY_OVER_PATHS.test(f.filename));
 }
