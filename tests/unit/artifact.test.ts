@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadArtifact, nextVersion, newestArtifactDir, saveArtifact } from '../../model/artifact/artifact.js';
+import { ARTIFACT_LIMITS, buildManifest, verifyArtifactFiles } from '../../model/artifact/manifest.js';
 import { ArtifactError, GitopsMlError } from '../../model/errors.js';
 import { initBackend } from '../../model/nn/backend.js';
 import { artifactFixture as fixture } from '../helpers/artifact-fixture.js';
@@ -95,5 +96,60 @@ describe('model artifacts', () => {
   it('is an ArtifactError subclass with a stable code', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'not-artifact-'));
     await expect(loadArtifact(empty)).rejects.toBeInstanceOf(ArtifactError);
+  });
+});
+
+describe('artifact safety: what loading reads, and what it refuses', () => {
+  /** An attacker who can write the artifact can rewrite its manifest too: the checks below must hold without it. */
+  function rewriteManifest(dir: string): void {
+    const files = Object.fromEntries(readdirSync(dir).filter((f) => f !== 'manifest.json').map((f) => [f, readFileSync(join(dir, f))]));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(buildManifest(files)));
+  }
+
+  it('refuses sizes over the limits before reading or allocating anything', async () => {
+    const dir = await saveArtifact(fixture());
+    const manifestPath = join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: Record<string, { bytes: number }> };
+    (manifest.files['weights.bin'] as { bytes: number }).bytes = 2 ** 40;
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    await expectArtifactError(dir, 'E_ARTIFACT_TOO_LARGE', /"weights\.bin" is 1099511627776 bytes, more than the 536870912/);
+    writeFileSync(manifestPath, ' '.repeat(ARTIFACT_LIMITS.maxManifestBytes + 1));
+    await expectArtifactError(dir, 'E_ARTIFACT_TOO_LARGE', /manifest\.json: 1048577 bytes/);
+    const small = await saveArtifact(fixture('0.3.0'));
+    expect(() => verifyArtifactFiles(small, ['model.json'], { ...ARTIFACT_LIMITS, maxFileBytes: 10 })).toThrow(/more than the 10 an artifact file may have/);
+  });
+
+  it('refuses a file that is a symlink (it could point outside the artifact)', async () => {
+    const dir = await saveArtifact(fixture());
+    const outside = join(mkdtempSync(join(tmpdir(), 'outside-')), 'weights.bin');
+    writeFileSync(outside, readFileSync(join(dir, 'weights.bin')));
+    rmSync(join(dir, 'weights.bin'));
+    symlinkSync(outside, join(dir, 'weights.bin'));
+    await expectArtifactError(dir, 'E_ARTIFACT_MANIFEST', /weights\.bin: not a regular file/);
+  });
+
+  it('with a consistent manifest, cut weights and a vocabulary that disagrees with the metadata are still refused', async () => {
+    const dir = await saveArtifact(fixture());
+    truncateSync(join(dir, 'weights.bin'), readFileSync(join(dir, 'weights.bin')).length - 8);
+    rewriteManifest(dir);
+    await expectArtifactError(dir, 'E_ARTIFACT_MODEL', /cannot load the TF\.js model/);
+    const dir2 = await saveArtifact(fixture('0.2.0'));
+    const meta = JSON.parse(readFileSync(join(dir2, 'metadata.json'), 'utf8')) as { preprocessing: { vocabulary_size: number } };
+    meta.preprocessing.vocabulary_size += 1;
+    writeFileSync(join(dir2, 'metadata.json'), JSON.stringify(meta));
+    rewriteManifest(dir2);
+    await expectArtifactError(dir2, 'E_ARTIFACT_SHAPE', /tokenizer has \d+ tokens, metadata says \d+/);
+  });
+
+  it('never runs code from an artifact: a Lambda layer carrying JavaScript is refused and not evaluated', async () => {
+    const dir = await saveArtifact(fixture());
+    const model = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { modelTopology: { config?: { layers?: unknown[] }; model_config?: { config?: { layers?: unknown[] } } } };
+    const layers = model.modelTopology.model_config?.config?.layers ?? model.modelTopology.config?.layers;
+    expect(Array.isArray(layers)).toBe(true);
+    (layers as unknown[]).push({ class_name: 'Lambda', name: 'evil', config: { name: 'evil', function: 'globalThis.__gitopsPwned = 1', function_type: 'lambda' }, inbound_nodes: [] });
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(model));
+    rewriteManifest(dir);
+    await expectArtifactError(dir, 'E_ARTIFACT_MODEL', /cannot load the TF\.js model .*Lambda/);
+    expect((globalThis as { __gitopsPwned?: number }).__gitopsPwned).toBeUndefined();
   });
 });
