@@ -31488,6 +31488,9 @@ function createClient(token, baseUrl2 = process.env.GITHUB_API_URL ?? "https://a
   return new Octokit2({ auth: token, baseUrl: baseUrl2, userAgent: "gitops-ml", log: { debug: quiet, info: quiet, warn: (m) => console.warn(m), error: quiet } });
 }
 
+// model/artifact/manifest.ts
+var ARTIFACT_LIMITS = { maxFileBytes: 512 * 1024 * 1024, maxManifestBytes: 1024 * 1024, maxFiles: 64 };
+
 // model/util/ajv.ts
 var import_ajv = __toESM(require_ajv(), 1);
 var Ajv = import_ajv.default.default;

@@ -31500,7 +31500,7 @@ var METADATA_FILE = "metadata.json";
 var REQUIRED_FILES = [MODEL_FILE, WEIGHTS_FILE, TOKENIZER_FILE, METADATA_FILE];
 
 // model/artifact/manifest.ts
-import { existsSync as existsSync3, readFileSync as readFileSync2, statSync } from "node:fs";
+import { existsSync as existsSync3, lstatSync, readFileSync as readFileSync2, statSync } from "node:fs";
 import { join } from "node:path";
 
 // model/data/checksum.ts
@@ -31536,9 +31536,12 @@ var ArtifactError = class extends GitopsMlError {
 
 // model/artifact/manifest.ts
 var MANIFEST_FILE = "manifest.json";
-function verifyArtifactFiles(dir, required) {
+var ARTIFACT_LIMITS = { maxFileBytes: 512 * 1024 * 1024, maxManifestBytes: 1024 * 1024, maxFiles: 64 };
+function verifyArtifactFiles(dir, required, limits = ARTIFACT_LIMITS) {
   const manifestPath = join(dir, MANIFEST_FILE);
   if (!existsSync3(manifestPath)) throw new ArtifactError("E_ARTIFACT_NO_MANIFEST", `${dir}: no ${MANIFEST_FILE}; not a gitops-ml artifact or an incomplete copy`);
+  const manifestSize = statSync(manifestPath).size;
+  if (manifestSize > limits.maxManifestBytes) throw new ArtifactError("E_ARTIFACT_TOO_LARGE", `${manifestPath}: ${manifestSize} bytes, more than the ${limits.maxManifestBytes} a manifest may have`);
   let manifest;
   try {
     manifest = JSON.parse(readFileSync2(manifestPath, "utf8"));
@@ -31551,12 +31554,19 @@ function verifyArtifactFiles(dir, required) {
   for (const name of required) {
     if (!(name in manifest.files)) throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: does not list required file ${name}`);
   }
+  const entries = Object.entries(manifest.files);
+  if (entries.length > limits.maxFiles) throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: lists ${entries.length} files, more than ${limits.maxFiles}`);
+  for (const [name, entry] of entries) {
+    if (!Number.isSafeInteger(entry?.bytes) || entry.bytes < 0 || typeof entry.sha256 !== "string") throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: entry "${name}" needs "bytes" (a non-negative integer) and "sha256"`);
+    if (entry.bytes > limits.maxFileBytes) throw new ArtifactError("E_ARTIFACT_TOO_LARGE", `${manifestPath}: "${name}" is ${entry.bytes} bytes, more than the ${limits.maxFileBytes} an artifact file may have`);
+  }
   const verified = /* @__PURE__ */ new Map();
   for (const [name, entry] of Object.entries(manifest.files)) {
     if (name.includes("/") || name.includes("\\") || name.startsWith(".")) {
       throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: file name "${name}" must be a plain file name inside the artifact`);
     }
     const path = join(dir, name);
+    if (existsSync3(path) && !lstatSync(path).isFile()) throw new ArtifactError("E_ARTIFACT_MANIFEST", `${path}: not a regular file (a symlink or a directory is refused: it could point outside the artifact)`);
     if (!existsSync3(path)) throw new ArtifactError("E_ARTIFACT_MISSING_FILE", `${path}: listed in the manifest but missing`);
     const size = statSync(path).size;
     if (size !== entry.bytes) {
