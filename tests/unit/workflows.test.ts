@@ -75,6 +75,29 @@ describe('workflows', () => {
   });
 });
 
+describe('a PR never supplies the policy it is judged by', () => {
+  const BASE_REF = '${{ github.event.pull_request.base.sha || github.event.repository.default_branch }}';
+  it.each(workflows)('%s: the approval gate runs from a checkout of the base branch', (file) => {
+    const wf = parse(readFileSync(join(workflowsDir, file), 'utf8')) as Workflow;
+    for (const job of Object.values(wf.jobs)) {
+      const steps = job.steps ?? [];
+      const gate = steps.findIndex((st) => st.uses === './actions/approval-gate');
+      if (gate < 0) continue;
+      const checkout = steps.slice(0, gate).findLast((st) => st.uses?.startsWith('actions/checkout@'));
+      expect(checkout?.with?.ref).toBe(BASE_REF);
+      expect(checkout?.with?.path).toBeUndefined();
+    }
+  });
+  it('model-pr: the security allow-list is read from the base branch checkout', () => {
+    const wf = parse(readFileSync(join(workflowsDir, 'model-pr.yml'), 'utf8')) as Workflow;
+    const steps = wf.jobs.security?.steps ?? [];
+    const allowlist = String(steps.find((st) => st.uses === './actions/security')?.with?.allowlist ?? '');
+    const base = steps.find((st) => st.uses?.startsWith('actions/checkout@') && st.with?.ref === BASE_REF);
+    expect(base?.with?.path).toBeDefined();
+    expect(allowlist).toBe(`${String(base?.with?.path)}/.github/security-allowlist.yml`);
+  });
+});
+
 describe('the chain between workflows continues (events caused by GITHUB_TOKEN start no workflow)', () => {
   const load = (f: string): Record<string, any> => parse(readFileSync(join(workflowsDir, f), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const actionMeta = (role: string): Record<string, any> => parse(readFileSync(join(REPO_ROOT, 'actions', role, 'action.yml'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
