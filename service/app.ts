@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { errorCodes } from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SentimentModel } from '../model/inference/sentiment-model.js';
 import type { ServiceConfig } from './config.js';
@@ -49,6 +49,12 @@ function classify(err: FastifyError): { kind: ProblemKind; detail: string } {
       return { kind: 'bodyTooLarge', detail: 'the request body exceeds the configured limit' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { kind: 'unsupportedMediaType', detail: 'send the body as application/json' };
+    // @fastify/static's answer to a path that leaves its folder (../, %00): to a client, a file that is not there.
+    case 'FST_STATIC_FORBIDDEN_PATH':
+      return { kind: 'notFound', detail: 'no such file' };
+    // The client went away (or was cut off by the request timeout) before its body arrived: no one to answer, nothing went wrong here.
+    case 'ECONNRESET':
+      return { kind: 'malformedRequest', detail: 'the connection closed before the body arrived' };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { kind: 'malformedJson', detail: 'the body is not valid JSON' };
@@ -86,6 +92,15 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: config.bodyLimit,
+    // Slow clients (slowloris, a body that stalls) are cut off with 408; Fastify's own default is no request timeout at all.
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      // How often Node looks for connections past those timeouts (its default, 30 s, would dwarf short ones).
+      connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
+    },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // Fastify answers a bad percent-encoding or an over-long route parameter itself, before any
     // hook: give those answers the documented body and headers too.
@@ -95,10 +110,16 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
       if (path === '/v2' || path.startsWith('/v2/')) return reply.code(400).send({ error: 'the URL is not valid' });
       return reply.code(400).type('application/problem+json').send(problem('malformedUrl', 'the URL is not valid', path));
     },
-    // Requests Node's HTTP parser refuses (unknown method, over 16 KiB of headers, bytes not allowed in a URL).
+    // Requests Node's HTTP parser refuses (unknown method, over 16 KiB of headers, bytes not allowed in a URL), and those that came too slowly.
     clientErrorHandler: (err, socket) => {
-      if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || socket.destroyed) return;
-      const body = (err as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW' ? problem('headersTooLarge', 'the request headers exceed 16 KiB') : problem('malformedRequest', 'the HTTP request could not be parsed');
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ECONNRESET' || socket.destroyed) return;
+      const body =
+        code === 'HPE_HEADER_OVERFLOW'
+          ? problem('headersTooLarge', 'the request headers exceed 16 KiB')
+          : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? problem('requestTimeout', 'the request did not arrive in time')
+            : problem('malformedRequest', 'the HTTP request could not be parsed');
       const text = JSON.stringify(body);
       if (socket.writable) {
         socket.write(`HTTP/1.1 ${body.status} ${body.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${text}`);
@@ -110,6 +131,21 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
   // JSON only: Fastify's default text/plain parser would turn a plain body into a string
   // that then fails validation (422) instead of being refused as the wrong media type (415).
   app.removeContentTypeParser('text/plain');
+  // JSON is UTF-8 (RFC 8259): bytes that are not are refused (400) rather than decoded to U+FFFD,
+  // which would score a text the client never sent. Fastify's own parser does the rest.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY(), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
   const routes: RouteDoc[] = [];
   app.addHook('onRoute', (r) => {
     if (r.schema) routes.push({ method: ([] as string[]).concat(r.method as string), url: r.url, schema: r.schema as RouteDoc['schema'] });

@@ -36,6 +36,10 @@ export interface ServiceConfig {
   shutdownGraceMs: number;
   /** Log the texts of prediction requests (off by default: inputs may be personal data). */
   logRequestText: boolean;
+  /** Slow-client limits: all headers must arrive within headersTimeoutMs and the whole request (headers and body) within requestTimeoutMs of its start (408 after either); an idle keep-alive connection closes after keepAliveTimeoutMs. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
 }
 
 const ENV_SCHEMA = {
@@ -59,6 +63,9 @@ const ENV_SCHEMA = {
     INFERENCE_THREADS: { type: 'integer', minimum: 0, maximum: 64 },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000 },
     LOG_REQUEST_TEXT: { enum: ['true', 'false'], default: 'false' },
+    HEADERS_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 3600000, default: 10000 },
+    REQUEST_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 3600000, default: 30000 },
+    KEEP_ALIVE_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 3600000, default: 72000 },
   },
 } as const;
 
@@ -77,6 +84,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       return `${name}=${JSON.stringify(env[name])}: must be ${allowed}`;
     });
     throw new ValidationError('invalid service configuration', problems);
+  }
+  // Node refuses a headers timeout longer than the request timeout (the headers are part of the request).
+  if ((doc.HEADERS_TIMEOUT_MS as number) > (doc.REQUEST_TIMEOUT_MS as number)) {
+    throw new ValidationError('invalid service configuration', [`HEADERS_TIMEOUT_MS=${String(doc.HEADERS_TIMEOUT_MS)}: must not exceed REQUEST_TIMEOUT_MS (${String(doc.REQUEST_TIMEOUT_MS)})`]);
   }
   return {
     port: doc.PORT as number,
@@ -99,5 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     inferenceThreads: (doc.INFERENCE_THREADS as number | undefined) ?? Math.min(4, Math.max(0, availableParallelism() - 1)),
     shutdownGraceMs: doc.SHUTDOWN_GRACE_MS as number,
     logRequestText: doc.LOG_REQUEST_TEXT === 'true',
+    headersTimeoutMs: doc.HEADERS_TIMEOUT_MS as number,
+    requestTimeoutMs: doc.REQUEST_TIMEOUT_MS as number,
+    keepAliveTimeoutMs: doc.KEEP_ALIVE_TIMEOUT_MS as number,
   };
 }

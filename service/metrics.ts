@@ -35,7 +35,11 @@ export class ServiceMetrics {
     this.cacheMisses = new client.Counter({ name: 'gitops_ml_cache_misses_total', help: 'Predictions computed by the model', registers: r });
     this.reloads = new client.Counter({ name: 'gitops_ml_model_reloads_total', help: 'Hot reloads of the model by outcome (loaded, refused)', labelNames: ['outcome'], registers: r });
     // Process metrics include event-loop lag (nodejs_eventloop_lag_*), heap and RSS.
-    if (opts.collectProcess !== false) client.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    if (opts.collectProcess !== false) {
+      client.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+      // /metrics is open to anyone who can reach the port: it does not tell them the Node.js version.
+      this.registry.removeSingleMetric('nodejs_version_info');
+    }
   }
 
   setModel(name: string, version: string, loadSeconds: number): void {

@@ -8,6 +8,7 @@ export const PROBLEMS = {
   malformedUrl: { slug: 'malformed-url', status: 400, title: 'Malformed URL' },
   malformedRequest: { slug: 'malformed-request', status: 400, title: 'Malformed HTTP request' },
   headersTooLarge: { slug: 'headers-too-large', status: 431, title: 'Request header fields too large' },
+  requestTimeout: { slug: 'request-timeout', status: 408, title: 'Request timeout' },
   malformedJson: { slug: 'malformed-json', status: 400, title: 'Malformed JSON' },
   invalidRequest: { slug: 'invalid-request', status: 422, title: 'Invalid request' },
   bodyTooLarge: { slug: 'body-too-large', status: 413, title: 'Request body too large' },

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { saveArtifact } from '../../model/artifact/artifact.js';
@@ -64,8 +64,8 @@ describe('security action', () => {
     const r = await run(repo.dir, { 'artifact-dir': artifactDir, 'base-ref': repo.base });
     expect(r.code).toBe(0);
     expect(r.outputs.conclusion).toBe('success');
-    expect(check()).toMatchObject({ conclusion: 'success', title: 'Security review passes (5 parts)' });
-    for (const part of ['audit', 'secrets', 'static-analysis', 'licenses', 'artifact']) expect(check().summary).toMatch(new RegExp(`\\| ${part} \\| ✅ pass`));
+    expect(check()).toMatchObject({ conclusion: 'success', title: 'Security review passes (6 parts)' });
+    for (const part of ['audit', 'secrets', 'static-analysis', 'licenses', 'workflows', 'artifact']) expect(check().summary).toMatch(new RegExp(`\\| ${part} \\| ✅ pass`));
     const sarif = JSON.parse(readFileSync(join(repo.dir, 'out.sarif'), 'utf8')) as { version: string; runs: { results: unknown[] }[] };
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]?.results).toEqual([]);
@@ -110,6 +110,16 @@ describe('security action', () => {
     expect(r.outputs.conclusion).toBe('failure');
     expect(check().summary).toMatch(/secret\/github-token.*config\.ts:1.*in a commit of this PR/);
     for (const text of [check().summary ?? '', r.log, r.summary, readFileSync(join(repo.dir, 'out.sarif'), 'utf8')]) expect(text).not.toContain(fakeToken());
+  });
+
+  it('runs the workflow scan on the PR workflows: an issue body interpolated into run: fails it', async () => {
+    const repo = scratchRepo();
+    mkdirSync(join(repo.dir, '.github/workflows'), { recursive: true });
+    copyFileSync(join(REPO_ROOT, 'tests/fixtures/workflows/bad.yml'), join(repo.dir, '.github/workflows/triage.yml'));
+    const r = await run(repo.dir, {});
+    expect(r.outputs.conclusion).toBe('failure');
+    expect(check().summary).toMatch(/\| workflows \| ❌ fail \| \d+ violations in 1 workflows/);
+    expect(check().summary).toMatch(/`workflow\/script-injection` \.github\/workflows\/triage\.yml:\d+/);
   });
 
   it('refuses a tampered artifact', async () => {

@@ -26840,9 +26840,9 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -26864,7 +26864,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -26876,10 +26876,10 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.isSeq = isSeq;
   }
 });
@@ -30988,9 +30988,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -31026,7 +31026,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -31066,7 +31066,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep2 && !props.found) {
+        if (!isMap2 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -31089,7 +31089,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -31121,7 +31121,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -31137,7 +31137,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -32424,7 +32424,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -32508,7 +32508,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -33107,7 +33107,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter4 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -33130,7 +33130,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter3;
+    exports.LineCounter = LineCounter4;
   }
 });
 
@@ -34038,7 +34038,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument3(source, options = {}) {
+    function parseDocument4(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -34064,7 +34064,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument3(src, options);
+      const doc = parseDocument4(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -34100,7 +34100,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument3;
+    exports.parseDocument = parseDocument4;
     exports.stringify = stringify;
   }
 });
@@ -39205,6 +39205,7 @@ function reportTarget(payload, inputs) {
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync as readFileSync5, writeFileSync } from "node:fs";
 import { dirname, join as join4 } from "node:path";
+import { readdirSync } from "node:fs";
 
 // actions/shared/src/security/audit.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -40004,6 +40005,7 @@ var PART_NAMES = {
   secrets: "secret scan",
   "static-analysis": "static analysis",
   licenses: "licence check",
+  workflows: "workflow security scan",
   artifact: "artifact integrity"
 };
 var SECRET_HELP = 'A credential in the repository is exposed to everyone who can read it, including its history. Revoke or rotate it where it was issued, remove it from the change, and load it from a GitHub Actions secret or the environment instead. A test fixture that needs a secret-shaped string can carry "gitops-ml:allow-secret <reason>" on the same line.';
@@ -40127,6 +40129,467 @@ function staticAnalysisPart(report, root) {
   };
 }
 
+// actions/shared/src/security/workflow-scan.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+var PERSIST_CREDENTIALS_OPT_OUT = "gitops-ml: persist-credentials needed";
+var UNTRUSTED_INPUTS = [
+  "github.event.issue.title",
+  "github.event.issue.body",
+  "github.event.pull_request.title",
+  "github.event.pull_request.body",
+  "github.event.pull_request.head.ref",
+  "github.event.pull_request.head.label",
+  "github.event.pull_request.head.repo.default_branch",
+  "github.event.comment.body",
+  "github.event.review.body",
+  "github.event.review_comment.body",
+  "github.event.discussion.title",
+  "github.event.discussion.body",
+  "github.event.pages.*.page_name",
+  "github.event.commits.*.message",
+  "github.event.commits.*.author.email",
+  "github.event.commits.*.author.name",
+  "github.event.head_commit.message",
+  "github.event.head_commit.author.email",
+  "github.event.head_commit.author.name",
+  "github.event.head_commit.committer.email",
+  "github.event.head_commit.committer.name",
+  "github.event.workflow_run.head_branch",
+  "github.event.workflow_run.display_title",
+  "github.event.workflow_run.head_commit.message",
+  "github.event.workflow_run.head_commit.author.email",
+  "github.event.workflow_run.head_commit.author.name",
+  "github.event.workflow_run.pull_requests.*.head.ref",
+  "github.head_ref"
+];
+var UNTRUSTED_SUFFIXES = /* @__PURE__ */ new Set(["body", "default_branch", "email", "head_ref", "label", "message", "name", "page_name", "ref", "title", "head_branch"]);
+var TRUSTED_EVENT_SUBTREES = /* @__PURE__ */ new Set(["repository", "organization", "enterprise", "installation"]);
+var UNTRUSTED_PATTERNS = UNTRUSTED_INPUTS.map((p) => p.split("."));
+var SAFE_FUNCTIONS = /* @__PURE__ */ new Set(["contains", "startswith", "endswith"]);
+var PR_EVENTS = ["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"];
+var FORK_PRIVILEGED_EVENTS = ["pull_request_target", "workflow_run"];
+var DEPLOY_SCOPES = ["packages", "deployments", "id-token"];
+var SHA_RE = /^[0-9a-f]{40}$/;
+var DIGEST_RE = /@sha256:[0-9a-f]{64}$/;
+function expressionsIn(text) {
+  const out = [];
+  let from = 0;
+  for (; ; ) {
+    const open2 = text.indexOf("${{", from);
+    if (open2 < 0) break;
+    const close = text.indexOf("}}", open2 + 3);
+    if (close < 0) break;
+    out.push({ body: text.slice(open2 + 3, close), raw: text.slice(open2, close + 2) });
+    from = close + 2;
+  }
+  return out;
+}
+var isIdentStart = (c) => c >= "a" && c <= "z" || c >= "A" && c <= "Z" || c === "_";
+var isIdentChar = (c) => isIdentStart(c) || c >= "0" && c <= "9" || c === "-";
+function skipString(s, i) {
+  let j = i + 1;
+  while (j < s.length) {
+    if (s[j] === "'") {
+      if (s[j + 1] === "'") j += 2;
+      else return j + 1;
+    } else j++;
+  }
+  return j;
+}
+function contextPaths(expr) {
+  const out = [];
+  const calls = [];
+  let i = 0;
+  while (i < expr.length) {
+    const c = expr.charAt(i);
+    if (c === "'") {
+      i = skipString(expr, i);
+    } else if (c === "(") {
+      calls.push(null);
+      i++;
+    } else if (c === ")") {
+      calls.pop();
+      i++;
+    } else if (isIdentStart(c) && (i === 0 || !isIdentChar(expr.charAt(i - 1)))) {
+      let j = i;
+      while (j < expr.length && isIdentChar(expr.charAt(j))) j++;
+      const name = expr.slice(i, j);
+      let k = j;
+      while (expr.charAt(k) === " ") k++;
+      if (expr.charAt(k) === "(") {
+        calls.push(name.toLowerCase());
+        i = k + 1;
+        continue;
+      }
+      const path = [name.toLowerCase()];
+      let envName;
+      i = j;
+      for (; ; ) {
+        if (expr.charAt(i) === "." && expr.charAt(i + 1) === "*") {
+          path.push("*");
+          i += 2;
+        } else if (expr.charAt(i) === "." && isIdentStart(expr.charAt(i + 1))) {
+          let e = i + 1;
+          while (e < expr.length && isIdentChar(expr.charAt(e))) e++;
+          if (path.length === 1 && path[0] === "env") envName = expr.slice(i + 1, e);
+          path.push(expr.slice(i + 1, e).toLowerCase());
+          i = e;
+        } else if (expr.charAt(i) === "[") {
+          let e = i + 1;
+          while (expr.charAt(e) === " ") e++;
+          if (expr.charAt(e) === "'") {
+            const end = skipString(expr, e);
+            const key = expr.slice(e + 1, end - 1).replace(/''/g, "'");
+            if (path.length === 1 && path[0] === "env") envName = key;
+            path.push(key.toLowerCase());
+            e = end;
+          } else {
+            path.push("*");
+          }
+          let depth = 1;
+          while (e < expr.length && depth > 0) {
+            const d = expr.charAt(e);
+            if (d === "'") {
+              e = skipString(expr, e);
+              continue;
+            }
+            if (d === "[") depth++;
+            else if (d === "]") depth--;
+            e++;
+          }
+          i = e;
+        } else break;
+      }
+      const inSafeCall = calls.some((f) => f !== null && SAFE_FUNCTIONS.has(f));
+      out.push(envName === void 0 ? { path, inSafeCall } : { path, inSafeCall, envName });
+    } else {
+      i++;
+    }
+  }
+  return out;
+}
+var segMatch = (a, b) => a === "*" || b === "*" || a === b;
+function untrustedInput(path) {
+  if (path[0] !== "github") return void 0;
+  for (const pattern of UNTRUSTED_PATTERNS) {
+    const n = Math.min(pattern.length, path.length);
+    let ok = true;
+    for (let k = 0; k < n && ok; k++) ok = segMatch(pattern[k], path[k]);
+    if (!ok) continue;
+    return path.length >= pattern.length ? pattern.join(".") : `${path.join(".")} (contains ${pattern.join(".")})`;
+  }
+  const last = path[path.length - 1];
+  if (path[1] === "event" && path.length > 2 && UNTRUSTED_SUFFIXES.has(last) && !TRUSTED_EVENT_SUBTREES.has(path[2]) && !(path[2] === "pull_request" && path[3] === "base")) {
+    return path.join(".");
+  }
+  return void 0;
+}
+var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var asEnv = (v) => isObj(v) ? v : void 0;
+var Locator = class {
+  constructor(text) {
+    this.text = text;
+    this.doc = (0, import_yaml3.parseDocument)(text, { lineCounter: this.counter });
+    this.lines = text.split("\n");
+  }
+  text;
+  counter = new import_yaml3.LineCounter();
+  doc;
+  lines;
+  lineAt(offset) {
+    return this.counter.linePos(offset).line;
+  }
+  /** The line of the key at `path` (its last element is the key), or of the node there. */
+  keyLine(path) {
+    const key = path[path.length - 1];
+    const parent = path.length > 1 ? this.doc.getIn(path.slice(0, -1), true) : this.doc.contents;
+    if (typeof key === "string" && (0, import_yaml3.isMap)(parent)) {
+      const pair = parent.items.find((p) => (0, import_yaml3.isScalar)(p.key) && p.key.value === key);
+      const range = pair && (0, import_yaml3.isScalar)(pair.key) ? pair.key.range : void 0;
+      if (range) return this.lineAt(range[0]);
+    }
+    return this.nodeLine(path);
+  }
+  nodeLine(path) {
+    const node = this.doc.getIn(path, true);
+    return node?.range ? this.lineAt(node.range[0]) : void 0;
+  }
+  /**
+   * A finder for texts inside the scalar at `path`, in order: each call returns the line
+   * of the needle's next occurrence in the source (searching on from the previous match,
+   * so a script with many expressions is still read once), else the scalar's first line.
+   */
+  textFinder(path) {
+    const node = this.doc.getIn(path, true);
+    const range = node?.range;
+    if (!range) return () => void 0;
+    let cursor = range[0];
+    return (needle) => {
+      const at = this.text.indexOf(needle, cursor);
+      if (at < 0 || at >= range[2]) return this.lineAt(range[0]);
+      cursor = at + needle.length;
+      return this.lineAt(at);
+    };
+  }
+  /** The source lines of the node at `path` and the comment lines just above it. */
+  textWithCommentsAbove(path) {
+    const node = this.doc.getIn(path, true);
+    if (!node?.range) return "";
+    const first = this.lineAt(node.range[0]);
+    const last = this.lineAt(Math.max(node.range[0], node.range[1] - 1));
+    let top = first;
+    while (top > 1) {
+      const above = (this.lines[top - 2] ?? "").trim();
+      if (above.startsWith("#") || above === "-") top--;
+      else break;
+    }
+    return this.lines.slice(top - 1, last).join("\n");
+  }
+  errors() {
+    return this.doc.errors.map((e) => e.message);
+  }
+};
+function triggersOf(on) {
+  if (typeof on === "string") return /* @__PURE__ */ new Set([on]);
+  if (Array.isArray(on)) return new Set(on.filter((e) => typeof e === "string"));
+  if (isObj(on)) return new Set(Object.keys(on));
+  return /* @__PURE__ */ new Set();
+}
+function writeScopes(perms) {
+  if (perms === void 0) return void 0;
+  if (perms === "write-all") return /* @__PURE__ */ new Set(["all"]);
+  const out = /* @__PURE__ */ new Set();
+  if (isObj(perms)) {
+    for (const [scope, level] of Object.entries(perms)) if (level === "write") out.add(scope);
+  }
+  return out;
+}
+function stepLabel(step, index) {
+  if (typeof step.name === "string" && step.name.trim() !== "") return step.name;
+  if (typeof step.id === "string") return step.id;
+  return `steps[${index}]`;
+}
+function normaliseIf(cond) {
+  if (typeof cond !== "string") return "";
+  let s = cond.trim();
+  if (s.startsWith("${{") && s.endsWith("}}")) s = s.slice(3, -2);
+  return s.replace(/\s+/g, "").toLowerCase();
+}
+var hasBypass = (cond) => cond.includes("||") || /!(?!=)/.test(cond);
+function hasRepositoryGuard(cond) {
+  const c = normaliseIf(cond);
+  if (c === "" || hasBypass(c)) return false;
+  const heads = ["github.event.pull_request.head.repo.full_name", "github.event.workflow_run.head_repository.full_name"];
+  return heads.some((h) => c.includes(`${h}==github.repository`) || c.includes(`github.repository==${h}`));
+}
+function excludesPullRequests(cond, prTriggers) {
+  const c = normaliseIf(cond);
+  if (c === "" || c.includes("||")) return false;
+  const equals = [...c.matchAll(/github\.event_name==['"]([a-z_]{1,64})['"]/g)].map((m) => m[1]);
+  if (equals.some((e) => !PR_EVENTS.includes(e))) return true;
+  if (prTriggers.every((t) => c.includes(`github.event_name!='${t}'`) || c.includes(`github.event_name!="${t}"`))) return true;
+  if (!prTriggers.includes("pull_request_target")) {
+    const refTests = ["github.ref=='refs/heads/", "github.ref=='refs/tags/", "startswith(github.ref,'refs/heads/", "startswith(github.ref,'refs/tags/"];
+    if (refTests.some((t) => c.includes(t))) return true;
+  }
+  return false;
+}
+function* strings(value, path = []) {
+  if (typeof value === "string") yield { text: value, path };
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, [...path, i]);
+  else if (isObj(value)) for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
+}
+var referencesSecret = (text, exceptToken) => expressionsIn(text).some((e) => contextPaths(e.body).some((p) => p.path[0] === "secrets" && p.path.length > 1 && !(exceptToken && p.path[1] === "github_token")));
+function lookupEnv(name, scopes) {
+  for (const scope of scopes) {
+    if (!scope) continue;
+    const direct = scope[name];
+    if (direct !== void 0) return String(direct);
+    const lower = name.toLowerCase();
+    const key = Object.keys(scope).find((k) => k.toLowerCase() === lower);
+    if (key !== void 0) return String(scope[key]);
+  }
+  return void 0;
+}
+function taintsOf(exprBody, envScopes, cache, depth = 0) {
+  const out = [];
+  for (const p of contextPaths(exprBody)) {
+    if (p.inSafeCall) continue;
+    const direct = untrustedInput(p.path);
+    if (direct) {
+      out.push({ input: direct });
+      continue;
+    }
+    if (p.path[0] === "env" && p.envName !== void 0 && depth < 3) {
+      const name = p.envName;
+      let taints = cache.get(name);
+      if (taints === void 0) {
+        cache.set(name, []);
+        const value = lookupEnv(name, envScopes) ?? "";
+        taints = expressionsIn(value).flatMap((e) => taintsOf(e.body, envScopes, cache, depth + 1).map((t) => ({ input: t.input, via: name })));
+        cache.set(name, taints);
+      }
+      out.push(...taints);
+    }
+  }
+  return out;
+}
+var PR_HEAD_MARKERS = [
+  "github.event.pull_request.head.",
+  "github.event.pull_request.merge_commit_sha",
+  "github.head_ref",
+  "github.event.workflow_run.head_",
+  "github.event.workflow_run.pull_requests",
+  "refs/pull/"
+];
+function resolveEnvRefs(text, envScopes) {
+  const names = /* @__PURE__ */ new Set();
+  for (const e of expressionsIn(text)) for (const p of contextPaths(e.body)) if (p.path[0] === "env" && p.envName !== void 0) names.add(p.envName);
+  const values = [...names].map((n) => lookupEnv(n, envScopes) ?? "");
+  return [text, ...values].join("\n").toLowerCase().replace(/\s+/g, "");
+}
+function fetchesPullRequest(script) {
+  return script.split("\n").some((line) => {
+    const l = line.toLowerCase();
+    if (l.includes("gh pr checkout")) return true;
+    if (!/\bgit\s/.test(l)) return false;
+    return (l.includes("fetch") || l.includes("checkout") || l.includes("pull") || l.includes("switch")) && (l.includes("pull/") || PR_HEAD_MARKERS.some((m) => l.replace(/\s+/g, "").includes(m)));
+  });
+}
+function scanWorkflow(fileName, yamlText) {
+  const out = [];
+  const loc = new Locator(yamlText);
+  const parseErrors = loc.errors();
+  if (parseErrors.length > 0) {
+    return [{ rule: "invalid-workflow", message: `${fileName}: not valid YAML: ${parseErrors[0] ?? ""}` }];
+  }
+  const wf = loc.doc.toJS({ maxAliasCount: 100 });
+  if (!isObj(wf) || !isObj(wf.jobs)) {
+    return [{ rule: "invalid-workflow", message: `${fileName}: not a workflow (no jobs: mapping)` }];
+  }
+  const onKey = "on" in wf ? "on" : "true";
+  const triggers = triggersOf(wf[onKey]);
+  const prTriggers = PR_EVENTS.filter((e) => triggers.has(e));
+  const forkPrivileged = FORK_PRIVILEGED_EVENTS.filter((e) => triggers.has(e));
+  const wfEnv = asEnv(wf.env);
+  const topPerms = wf.permissions;
+  if (!("permissions" in wf)) {
+    out.push({ rule: "least-privilege", message: "no top-level permissions:; set `permissions: {}` (or read-only) and grant each job what it needs", line: 1 });
+  } else if (topPerms === "write-all") {
+    out.push({ rule: "least-privilege", message: "top-level `permissions: write-all` gives every job every write scope", line: loc.keyLine(["permissions"]) });
+  } else {
+    const okTop = topPerms === "read-all" || isObj(topPerms) && Object.values(topPerms).every((v) => v === "read" || v === "none");
+    if (!okTop) {
+      const scopes = [...writeScopes(topPerms) ?? []].join(", ");
+      out.push({ rule: "least-privilege", message: scopes ? `top-level permissions grant write (${scopes}); grant write on the jobs that need it` : "top-level permissions: must be {} or read-only", line: loc.keyLine(["permissions"]) });
+    }
+  }
+  if (wfEnv) {
+    for (const [name, value] of Object.entries(wfEnv)) {
+      if (typeof value === "string" && referencesSecret(value, false)) {
+        out.push({ rule: "secret-exposure", message: `workflow-level env ${name} holds a secret, which every step of every job then sees; set it on the job or step that needs it`, line: loc.keyLine(["env", name]) });
+      }
+    }
+  }
+  for (const [jobId, jobValue] of Object.entries(wf.jobs)) {
+    if (!isObj(jobValue)) continue;
+    const job = jobValue;
+    const jobPath = ["jobs", jobId];
+    const jobEnv = asEnv(job.env);
+    if (!("permissions" in job)) {
+      out.push({ rule: "least-privilege", message: `job ${jobId} declares no permissions: (it would get the top-level or repository default)`, job: jobId, line: loc.keyLine(jobPath) });
+    } else if (job.permissions === "write-all") {
+      out.push({ rule: "least-privilege", message: `job ${jobId} has permissions: write-all; list the scopes it needs`, job: jobId, line: loc.keyLine([...jobPath, "permissions"]) });
+    }
+    const effective = "permissions" in job ? writeScopes(job.permissions) : writeScopes(topPerms);
+    const canWrite = effective === void 0 || [...effective].some((s) => s !== "id-token");
+    if (typeof job.uses === "string") checkPinned(job.uses, jobId, void 0, loc.keyLine([...jobPath, "uses"]), out);
+    const deploys = job.environment !== void 0 || effective !== void 0 && (effective.has("all") || DEPLOY_SCOPES.some((s) => effective.has(s)));
+    if (deploys && prTriggers.length > 0 && !excludesPullRequests(job.if, prTriggers)) {
+      const why = job.environment !== void 0 ? "it uses an environment" : "its token can write packages or deployments, or mint OIDC tokens";
+      const at = job.environment !== void 0 ? [...jobPath, "environment"] : "permissions" in job ? [...jobPath, "permissions"] : jobPath;
+      out.push({ rule: "deploy-on-pull-request", message: `job ${jobId} deploys (${why}) and runs on ${prTriggers.join(", ")}; restrict it with if: github.event_name == 'push' (or move it to a workflow PRs do not start)`, job: jobId, line: loc.keyLine(at) });
+    }
+    if (forkPrivileged.length > 0 && !hasRepositoryGuard(job.if)) {
+      const inherits = job.secrets === "inherit";
+      const hit = [...strings(job)].find((s) => referencesSecret(s.text, true));
+      if (inherits || hit) {
+        const line = inherits ? loc.keyLine([...jobPath, "secrets"]) : loc.textFinder([...jobPath, ...hit?.path ?? []])("secrets.");
+        out.push({ rule: "secret-exposure", message: `job ${jobId} uses secrets on ${forkPrivileged.join(", ")}, which a fork can trigger; guard the job with if: github.event.pull_request.head.repo.full_name == github.repository (or the workflow_run head_repository equivalent)`, job: jobId, line });
+      }
+    }
+    const steps = Array.isArray(job.steps) ? job.steps : [];
+    for (const [index, stepValue] of steps.entries()) {
+      if (!isObj(stepValue)) continue;
+      const step = stepValue;
+      const stepPath = [...jobPath, "steps", index];
+      const label = stepLabel(step, index);
+      const envScopes = [asEnv(step.env), jobEnv, wfEnv];
+      const uses = typeof step.uses === "string" ? step.uses : void 0;
+      const usesLower = uses?.toLowerCase() ?? "";
+      const withs = asEnv(step.with);
+      if (uses !== void 0) checkPinned(uses, jobId, label, loc.keyLine([...stepPath, "uses"]), out);
+      const scripts = [];
+      if (typeof step.run === "string") scripts.push({ text: step.run, path: [...stepPath, "run"], kind: "run:" });
+      if (usesLower.startsWith("actions/github-script@") && typeof withs?.script === "string") {
+        scripts.push({ text: withs.script, path: [...stepPath, "with", "script"], kind: "github-script script:" });
+      }
+      const envCache = /* @__PURE__ */ new Map();
+      for (const s of scripts) {
+        const lineOf = loc.textFinder(s.path);
+        for (const e of expressionsIn(s.text)) {
+          const taints = taintsOf(e.body, envScopes, envCache);
+          const first = taints[0];
+          if (!first) continue;
+          const source = first.via ? `env.${first.via} (set from ${first.input})` : first.input;
+          out.push({ rule: "script-injection", message: `${s.kind} interpolates ${source}, which an outsider controls; pass it through env: and read it as a variable ("$NAME" / process.env.NAME)`, job: jobId, step: label, line: lineOf(e.raw) });
+        }
+      }
+      const isCheckout = usesLower.startsWith("actions/checkout@");
+      if (forkPrivileged.length > 0) {
+        if (isCheckout && withs) {
+          for (const input of ["ref", "repository"]) {
+            const v = withs[input];
+            if (typeof v !== "string") continue;
+            const resolved = resolveEnvRefs(v, envScopes);
+            const marker = PR_HEAD_MARKERS.find((m) => resolved.includes(m));
+            if (marker) {
+              out.push({ rule: "untrusted-checkout", message: `on ${forkPrivileged.join(", ")} (secrets and a write token), actions/checkout ${input}: points at the pull request's code (${marker}\u2026), which later steps would run`, job: jobId, step: label, line: loc.keyLine([...stepPath, "with", input]) });
+            }
+          }
+        }
+        if (typeof step.run === "string" && fetchesPullRequest(step.run)) {
+          out.push({ rule: "untrusted-checkout", message: `on ${forkPrivileged.join(", ")}, run: fetches or checks out the pull request's code`, job: jobId, step: label, line: loc.keyLine([...stepPath, "run"]) });
+        }
+      }
+      if (isCheckout && canWrite) {
+        const persist = withs?.["persist-credentials"];
+        const disabled = persist === false || typeof persist === "string" && persist.trim().toLowerCase() === "false";
+        if (!disabled && !loc.textWithCommentsAbove(stepPath).includes(PERSIST_CREDENTIALS_OPT_OUT)) {
+          out.push({ rule: "persist-credentials", message: `actions/checkout in job ${jobId}, whose token can write, keeps the token in .git/config for every later step; set persist-credentials: false (or mark a step that pushes with "# ${PERSIST_CREDENTIALS_OPT_OUT}")`, job: jobId, step: label, line: loc.keyLine([...stepPath, "uses"]) });
+        }
+      }
+    }
+  }
+  return out;
+}
+function checkPinned(uses, job, step, line, out) {
+  if (uses.startsWith("./")) return;
+  const base = { rule: "unpinned-action", job, line, ...step === void 0 ? {} : { step } };
+  if (uses.startsWith("docker://")) {
+    if (!DIGEST_RE.test(uses)) out.push({ ...base, message: `${uses} is not pinned to an image digest (@sha256:\u2026)` });
+    return;
+  }
+  const at = uses.lastIndexOf("@");
+  const ref = at < 0 ? "" : uses.slice(at + 1);
+  if (!SHA_RE.test(ref)) {
+    out.push({ ...base, message: at < 0 ? `${uses} names no version; pin it to a full commit SHA` : `${uses} is pinned to "${ref}", which can be moved; pin the full 40-hex commit SHA (keep the tag as a comment)` });
+  }
+}
+function workflowFindings(fileName, violations) {
+  return violations.map((v) => ({ ruleId: `workflow/${v.rule}`, level: "error", message: v.message, path: fileName, ...v.line === void 0 ? {} : { line: v.line } }));
+}
+
 // actions/shared/src/security-role.ts
 var SECURITY_CHECK = "gitops-ml/security";
 var git = (root, args) => execFileSync("git", args, { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
@@ -40181,6 +40644,17 @@ function artifactReview(dir) {
     return { part: "artifact", outcome: "fail", summary: "the artifact does not match its manifest", findings: [{ ruleId: "artifact/integrity", level: "error", message }] };
   }
 }
+function workflowsReview(root) {
+  const dir = join4(root, ".github/workflows");
+  let files;
+  try {
+    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  } catch {
+    return { part: "workflows", outcome: "pass", summary: "no workflows in .github/workflows", findings: [] };
+  }
+  const findings = files.flatMap((f) => workflowFindings(`.github/workflows/${f}`, scanWorkflow(f, readFileSync5(join4(dir, f), "utf8"))));
+  return { part: "workflows", outcome: findings.length ? "fail" : "pass", summary: `${findings.length} violations in ${files.length} workflows`, findings };
+}
 function licensesReview(root, allowlist, today) {
   const lock = readOptional(join4(root, "package-lock.json"));
   if (lock === void 0) return { part: "licenses", outcome: "unavailable", summary: "licence check unavailable: no package-lock.json", findings: [] };
@@ -40212,6 +40686,7 @@ function runSecurityReview(i) {
     secretsReview(i.root, i.baseRef),
     staticAnalysisPart(eslint, i.root),
     licensesReview(i.root, allowlist, today),
+    workflowsReview(i.root),
     ...i.artifactDir ? [artifactReview(i.artifactDir)] : []
   ];
   const failed = parts.filter((p) => p.outcome === "fail");

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { REQUIRED_FILES } from '../../../model/artifact/files.js';
 import { verifyArtifactFiles } from '../../../model/artifact/manifest.js';
 import type { GitHub, RepoRef } from './github.js';
@@ -12,6 +13,7 @@ import { DEFAULT_ALLOWED_LICENSES, licensePolicy, productionPackages, readInstal
 import { toSarif } from './security/sarif.js';
 import { scanDiff, scanTree } from './security/secrets.js';
 import { staticAnalysisPart } from './security/static-analysis.js';
+import { scanWorkflow, workflowFindings } from './security/workflow-scan.js';
 import type { EslintFileReport } from './security/static-analysis.js';
 
 export const SECURITY_CHECK = 'gitops-ml/security';
@@ -97,6 +99,19 @@ function artifactReview(dir: string): PartResult {
   }
 }
 
+/** The workflow rules actionlint does not check (script injection, untrusted checkout, pinning, …) on the PR's workflows. */
+export function workflowsReview(root: string): PartResult {
+  const dir = join(root, '.github/workflows');
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  } catch {
+    return { part: 'workflows', outcome: 'pass', summary: 'no workflows in .github/workflows', findings: [] };
+  }
+  const findings = files.flatMap((f) => workflowFindings(`.github/workflows/${f}`, scanWorkflow(f, readFileSync(join(dir, f), 'utf8'))));
+  return { part: 'workflows', outcome: findings.length ? 'fail' : 'pass', summary: `${findings.length} violations in ${files.length} workflows`, findings };
+}
+
 function licensesReview(root: string, allowlist: Allowlist, today: Date): PartResult {
   const lock = readOptional(join(root, 'package-lock.json'));
   if (lock === undefined) return { part: 'licenses', outcome: 'unavailable', summary: 'licence check unavailable: no package-lock.json', findings: [] };
@@ -132,6 +147,7 @@ export function runSecurityReview(i: SecurityInputs): SecurityReview {
     secretsReview(i.root, i.baseRef),
     staticAnalysisPart(eslint, i.root),
     licensesReview(i.root, allowlist, today),
+    workflowsReview(i.root),
     ...(i.artifactDir ? [artifactReview(i.artifactDir)] : []),
   ];
   const failed = parts.filter((p) => p.outcome === 'fail');

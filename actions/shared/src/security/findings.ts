@@ -25,7 +25,7 @@ export interface Finding {
 export type Outcome = 'pass' | 'fail' | 'unavailable';
 
 export interface PartResult {
-  part: 'audit' | 'secrets' | 'static-analysis' | 'licenses' | 'artifact';
+  part: 'audit' | 'secrets' | 'static-analysis' | 'licenses' | 'workflows' | 'artifact';
   outcome: Outcome;
   /** One line for the check run's table. */
   summary: string;

@@ -63,6 +63,7 @@ const PART_NAMES: Record<PartResult['part'], string> = {
   secrets: 'secret scan',
   'static-analysis': 'static analysis',
   licenses: 'licence check',
+  workflows: 'workflow security scan',
   artifact: 'artifact integrity',
 };
 
