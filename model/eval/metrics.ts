@@ -63,6 +63,10 @@ export interface BinaryMetrics {
   n: number;
   accuracy: number;
   accuracy_ci95: [number, number];
+  /** Percentile-bootstrap 95% intervals over the same resamples as accuracy's (same seed). */
+  f1_macro_ci95: [number, number];
+  /** Null when the split has one class only (AUC undefined). */
+  roc_auc_ci95: [number, number] | null;
   precision: number;
   recall: number;
   f1: number;
@@ -362,11 +366,33 @@ export function evaluateBinary(
     { samples: bootstrapSamples, seed },
   );
 
+  const f1MacroOf = (idx: Uint32Array): number => {
+    let tpi = 0;
+    let fpi = 0;
+    let tni = 0;
+    let fni = 0;
+    for (let i = 0; i < idx.length; i++) {
+      const j = idx[i] as number;
+      if (preds[j] === 1) {
+        if (labels[j] === 1) tpi++;
+        else fpi++;
+      } else if (labels[j] === 0) tni++;
+      else fni++;
+    }
+    return (classMetrics(tpi, fpi, fni).f1 + classMetrics(tni, fni, fpi).f1) / 2;
+  };
+  const f1MacroCi = bootstrapCi(n, f1MacroOf, { samples: bootstrapSamples, seed });
+  const auc = rocAuc(labels, scores);
+  // A resample that lost a class has no AUC (NaN): bootstrapCi drops it.
+  const aucCi = auc === null ? null : bootstrapCi(n, (idx) => rocAuc(pick(labels, idx), pick(scores, idx)) ?? Number.NaN, { samples: bootstrapSamples, seed });
+
   const { ece, reliability } = calibration(labels, scores, eceBins, threshold);
   return {
     n,
     accuracy: (tp + tn) / n,
     accuracy_ci95: accuracyCi,
+    f1_macro_ci95: f1MacroCi,
+    roc_auc_ci95: aucCi,
     precision: positive.precision,
     recall: positive.recall,
     f1: positive.f1,
@@ -375,7 +401,7 @@ export function evaluateBinary(
     recall_macro: (negative.recall + positive.recall) / 2,
     f1_macro: (negative.f1 + positive.f1) / 2,
     confusion,
-    roc_auc: rocAuc(labels, scores),
+    roc_auc: auc,
     ece,
     reliability,
     log_loss: logLoss(labels, scores),

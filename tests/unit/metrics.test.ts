@@ -45,11 +45,16 @@ describe('evaluateBinary against scikit-learn', () => {
   it('has exactly the contract keys', () => {
     expect(Object.keys(m).sort()).toEqual(
       [
-        'n', 'accuracy', 'accuracy_ci95', 'precision', 'recall', 'f1', 'per_class', 'precision_macro',
+        'n', 'accuracy', 'accuracy_ci95', 'f1_macro_ci95', 'roc_auc_ci95', 'precision', 'recall', 'f1', 'per_class', 'precision_macro',
         'recall_macro', 'f1_macro', 'confusion', 'roc_auc', 'ece', 'reliability', 'log_loss', 'brier',
       ].sort(),
     );
     expect(Object.keys(m.per_class).sort()).toEqual(['negative', 'positive']);
+    // Each interval holds its point estimate.
+    expect(m.f1_macro_ci95[0]).toBeLessThanOrEqual(m.f1_macro);
+    expect(m.f1_macro_ci95[1]).toBeGreaterThanOrEqual(m.f1_macro);
+    expect(m.roc_auc_ci95?.[0]).toBeLessThanOrEqual(m.roc_auc as number);
+    expect(m.roc_auc_ci95?.[1]).toBeGreaterThanOrEqual(m.roc_auc as number);
     expect(Object.keys(m.per_class.positive).sort()).toEqual(['f1', 'precision', 'recall', 'support']);
   });
 

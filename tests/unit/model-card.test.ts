@@ -37,6 +37,8 @@ const devMetrics: BinaryMetrics = {
   n: 1000,
   accuracy: 0.912345,
   accuracy_ci95: [0.894321, 0.929876],
+  f1_macro_ci95: [0.89, 0.93],
+  roc_auc_ci95: [0.95, 0.97],
   precision: 0.9011,
   recall: 0.9255,
   f1: 0.9131,
