@@ -46,7 +46,8 @@ export function nextVersion(root: string, name: string): string {
 /** The newest artifact directory under root (any model name), or undefined. */
 export function newestArtifactDir(root: string, name?: string): string | undefined {
   if (!existsSync(root)) return undefined;
-  const names = name ? [name] : readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  // Dot folders hold derived copies (e.g. `.quantized/`), never a model of their own.
+  const names = name ? [name] : readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
   let best: { dir: string; version: string } | undefined;
   for (const n of names) {
     const versions = listVersions(root, n);
@@ -63,6 +64,11 @@ export interface SaveArtifactInput {
   ensemble: EnsembleWeights;
   /** Reports and card drafts stored beside the model (and covered by the manifest). */
   extraFiles?: Record<string, string | Uint8Array>;
+  /**
+   * Files computed from the serialized ones (e.g. the evaluation record, which holds the
+   * artifact's size and load time), written before the manifest so it covers them too.
+   */
+  lateFiles?: Record<string, (files: ReadonlyMap<string, Uint8Array>) => Promise<string> | string>;
 }
 
 /**
@@ -85,6 +91,8 @@ export async function saveArtifact(input: SaveArtifactInput): Promise<string> {
     [TOKENIZER_FILE]: JSON.stringify(input.tokenizer),
     [METADATA_FILE]: `${JSON.stringify(metadata, null, 2)}\n`,
   };
+  const encoded = new Map(Object.entries(files).map(([name, c]) => [name, typeof c === 'string' ? Buffer.from(c) : c] as const));
+  for (const [name, make] of Object.entries(input.lateFiles ?? {})) files[name] = await make(encoded);
   const tmp = `${target}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -120,8 +128,20 @@ function validateTokenizerFile(doc: unknown, path: string): TokenizerFile {
 /** Verifies the manifest, validates metadata, and loads the model. Refuses anything tampered. */
 export async function loadArtifact(dir: string): Promise<SentimentModel> {
   const abs = resolve(dir);
-  const files = verifyArtifactFiles(abs, REQUIRED_FILES);
-  const get = (name: string): Buffer => files.get(name) as Buffer;
+  return modelFromFiles(verifyArtifactFiles(abs, REQUIRED_FILES), abs);
+}
+
+/**
+ * The model from an artifact's file contents (already verified, or just serialized):
+ * metadata and tokenizer validated, shapes cross-checked. `where` names the artifact in errors.
+ */
+export async function modelFromFiles(files: ReadonlyMap<string, Uint8Array>, where: string): Promise<SentimentModel> {
+  const abs = where;
+  const get = (name: string): Buffer => {
+    const b = files.get(name);
+    if (!b) throw new ArtifactError('E_ARTIFACT_MISSING_FILE', `${abs}: no ${name}`);
+    return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  };
   const metadata = validateMetadata(parseJson(get(METADATA_FILE), join(abs, METADATA_FILE)), join(abs, METADATA_FILE));
   const tokenizer = validateTokenizerFile(parseJson(get(TOKENIZER_FILE), join(abs, TOKENIZER_FILE)), join(abs, TOKENIZER_FILE));
   const vocabSize = tokenizer.vocabulary.tokens.length;

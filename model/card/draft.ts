@@ -2,20 +2,30 @@
  * Model card draft (Mitchell et al. 2019, "Model Cards for Model Reporting", in the
  * section layout of Google's Model Card Toolkit) rendered as Markdown from what the
  * local pipeline knows: spec, artifact metadata, evaluation metrics, latency and the
- * EDA report. It is a *draft*: the fairness, robustness and privacy gates of the
- * GitOps flow add their evidence later, and people sign it off in the PR.
+ * EDA report, and, when the pipeline ran them, the evaluation gates with their evidence
+ * (champion vs challenger, robustness, fairness, privacy, size and quantization; see
+ * evaluation-sections.ts). It is a *draft*: people sign it off in the PR.
  *
  * Charts are Mermaid `xychart-beta` blocks so GitHub renders them from the Markdown
  * itself, with no image hosting. The output is meant to pass markdownlint with its
  * default rules except line length: one H1, unique headings, blank lines around every
  * block, no trailing spaces. Pure: no I/O, no clock; the same input gives the same text.
+ *
+ * The card is posted as a GitHub comment (at most 65,536 characters, and the poster adds
+ * a header), so it is kept to CARD_MAX_CHARS: rows and examples are capped, and a card
+ * that is still too long drops its least important detail, saying so at the top.
  */
 import type { ArtifactMetadata } from '../artifact/metadata.js';
 import type { LatencyReport, LatencySummary } from '../eval/latency.js';
 import type { BinaryMetrics, SplitMetrics } from '../eval/metrics.js';
 import type { CrossValidationReport, SearchReport } from '../pipeline/experiments.js';
 import type { ModelSpec } from '../spec/spec.js';
+import type { CardDetail, ModelCardEvaluation } from './evaluation-sections.js';
+import { championSection, evaluationCaveats, failingExamples, fairnessEthicsItems, fairnessSection, gatesSection, hasSizeInfo, privacySection, robustnessSection, sizeBlocks } from './evaluation-sections.js';
+import { code, f4, int, interval, list, md, ms, pct, table, truncate } from './markdown.js';
 import { xyChart } from './mermaid.js';
+
+export type { ModelCardEvaluation } from './evaluation-sections.js';
 
 export interface ModelCardInput {
   spec: ModelSpec;
@@ -28,13 +38,27 @@ export interface ModelCardInput {
   testScores?: ArrayLike<number>;
   search?: SearchReport;
   crossValidation?: CrossValidationReport;
+  /**
+   * The evaluation step's full reports and decided gates. When present, the card gains
+   * the Gates, Champion vs challenger, Robustness, Fairness and Privacy sections, size
+   * and quantization in the latency section, and caveats derived from the failures.
+   */
+  evaluation?: ModelCardEvaluation;
 }
+
+/**
+ * The longest card rendered. GitHub rejects comments over 65,536 characters and the
+ * poster adds a header of about 300; the rest is margin.
+ */
+export const CARD_MAX_CHARS = 60_000;
 
 /** Bins of P(positive) in the score-distribution chart. */
 export const SCORE_HISTOGRAM_BINS = 10;
 
 /** Keeps a pathological grid search from pushing the card towards GitHub's 65,536-character comment limit. */
 const MAX_SEARCH_ROWS = 50;
+/** Search rows kept when the card has to be shortened. */
+const TRIMMED_SEARCH_ROWS = 10;
 const MAX_VALUE_CHARS = 120;
 const SHA_PREFIX = 12;
 
@@ -57,45 +81,6 @@ function strAt(r: Rec, key: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Metrics get 4 decimals so cards of two versions diff cleanly column by column. */
-function f4(x: number | null | undefined): string {
-  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(4) : 'n/a';
-}
-
-function ms(x: number | undefined): string {
-  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : 'n/a';
-}
-
-/** Locale-independent thousands separators, so output does not depend on the ICU build. */
-function int(x: number | undefined): string {
-  if (typeof x !== 'number' || !Number.isFinite(x)) return '–';
-  const sign = x < 0 ? '-' : '';
-  return sign + Math.round(Math.abs(x)).toLocaleString('en-US');
-}
-
-function pct(x: number | undefined): string {
-  return typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–';
-}
-
-/** Text from specs and data files must show literally, not as Markdown or HTML. */
-function md(text: string): string {
-  return text
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/([\\`*_[\]<>|#~])/g, '\\$1');
-}
-
-function code(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  // A backtick inside, or an empty span, would break the code span; plain escaped text still reads fine.
-  if (flat === '' || flat.includes('`')) return md(flat) || '–';
-  return `\`${flat}\``;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 function value(v: unknown): string {
   if (v === null || v === undefined) return 'none';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'n/a';
@@ -108,15 +93,6 @@ function value(v: unknown): string {
 /** One level of nesting becomes dotted keys, so sub-configurations read as rows instead of JSON. */
 function flatten(r: Rec): [string, unknown][] {
   return Object.entries(r).flatMap(([k, v]): [string, unknown][] => (isRec(v) && Object.keys(v).length > 0 ? Object.entries(v).map(([k2, v2]) => [`${k}.${k2}`, v2]) : [[k, v]]));
-}
-
-function table(header: readonly string[], align: readonly ('l' | 'r')[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(line)].join('\n');
-}
-
-function list(items: readonly string[]): string {
-  return items.map((i) => `- ${i}`).join('\n');
 }
 
 // ---------------------------------------------------------------------------------
@@ -436,7 +412,7 @@ function metricRows(labels: readonly [string, string], ms_: readonly BinaryMetri
   return [
     row('examples', (m) => int(m.n)),
     row('accuracy', (m) => f4(m.accuracy)),
-    row('accuracy 95% CI (bootstrap)', (m) => `${f4(m.accuracy_ci95[0])} – ${f4(m.accuracy_ci95[1])}`),
+    row('accuracy 95% CI (bootstrap)', (m) => interval(m.accuracy_ci95)),
     row(`precision (${pos})`, (m) => f4(m.per_class.positive.precision)),
     row(`recall (${pos})`, (m) => f4(m.per_class.positive.recall)),
     row(`F1 (${pos})`, (m) => f4(m.per_class.positive.f1)),
@@ -446,7 +422,10 @@ function metricRows(labels: readonly [string, string], ms_: readonly BinaryMetri
     row('precision (macro)', (m) => f4(m.precision_macro)),
     row('recall (macro)', (m) => f4(m.recall_macro)),
     row('F1 (macro)', (m) => f4(m.f1_macro)),
+    // interval() prints n/a for metrics files written before these intervals existed.
+    row('F1 (macro) 95% CI (bootstrap)', (m) => interval(m.f1_macro_ci95)),
     row('ROC-AUC', (m) => f4(m.roc_auc)),
+    row('ROC-AUC 95% CI (bootstrap)', (m) => interval(m.roc_auc_ci95)),
     row(`ECE (${bins} bins)`, (m) => f4(m.ece)),
     row('log loss', (m) => f4(m.log_loss)),
     row('Brier score', (m) => f4(m.brier)),
@@ -480,7 +459,7 @@ function quantitativeAnalysis(input: ModelCardInput): string[] {
     blocks.push('No split was evaluated.');
   } else {
     blocks.push(
-      `Predictions use the threshold 0.5 on P(${md(metadata.labels[1])}). Precision, recall and F1 are 0 where their denominator is 0. The accuracy interval is a percentile bootstrap over examples; ECE uses equal-width bins of the predicted class’s confidence.`,
+      `Predictions use the threshold 0.5 on P(${md(metadata.labels[1])}). Precision, recall and F1 are 0 where their denominator is 0. The 95% intervals of accuracy, macro F1 and ROC-AUC are percentile bootstraps over examples; ECE uses equal-width bins of the predicted class’s confidence.`,
     );
     blocks.push(
       table(
@@ -604,8 +583,9 @@ function charts(input: ModelCardInput): string[] {
 function latencySection(input: ModelCardInput): string[] {
   const { single, batch32 } = input.latency;
   const row = (mode: string, r: LatencyReport): string[] => [mode, int(r.calls), ms(r.p50_ms), ms(r.p95_ms), ms(r.p99_ms), ms(r.mean_ms)];
+  const ev = input.evaluation;
   return [
-    '## Latency',
+    hasSizeInfo(ev) ? '## Latency and size' : '## Latency',
     'In-process wall-clock time of tokenization plus the forward pass, measured after a warm-up on the machine that trained the model; a serving deployment adds network and serialisation time and runs on other hardware.',
     table(
       ['mode', 'calls', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'mean (ms)'],
@@ -613,6 +593,7 @@ function latencySection(input: ModelCardInput): string[] {
       [row('single text', single), row('batch of 32 texts (per batch)', batch32)],
     ),
     `Per text in a batch of 32 at the median: ${ms(batch32.p50_ms / 32)} ms.`,
+    ...(ev ? sizeBlocks(ev) : []),
   ];
 }
 
@@ -629,10 +610,10 @@ function sameCandidate(a: Readonly<Record<string, unknown>>, b: Readonly<Record<
   return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
 }
 
-function searchSection(search: SearchReport): string[] {
+function searchSection(search: SearchReport, maxRows: number): string[] {
   const how = search.metric === 'cv_accuracy' ? 'mean k-fold cross-validated accuracy on train' : 'accuracy on the dev split';
   const sorted = [...search.results].sort((a, b) => b.score - a.score);
-  const shown = sorted.slice(0, MAX_SEARCH_ROWS);
+  const shown = sorted.slice(0, maxRows);
   const blocks = [
     '## Hyper-parameter search',
     `Grid search with one single-member model per candidate, scored by ${how} (${code(search.metric)}). The best candidate, ${describe(search.best)}, was applied to the spec before the final training.`,
@@ -665,12 +646,20 @@ function crossValidationSection(cv: CrossValidationReport): string[] {
 
 function ethicalConsiderations(input: ModelCardInput): string[] {
   const refs = Object.values(input.metadata.datasets).map((d) => d.ref.toLowerCase());
-  const items = [
-    'The model learns whatever associations its training text holds. Sentiment models are known to score sentences differently depending on identity terms (names, nationalities, religions, genders) that carry no sentiment; this draft has not measured that.',
-    'Dialects and non-standard English are likely to be under-represented in the training data and to get worse accuracy.',
-    'No demographic information about authors or subjects is available, so no disaggregated (per-group) evaluation is reported.',
-    'The training text may contain offensive language, and the vocabulary shipped with the model is drawn from it.',
-  ];
+  const fairness = input.evaluation?.details.fairness;
+  const items = fairness
+    ? [
+        'The model learns whatever associations its training text holds.',
+        ...fairnessEthicsItems(fairness),
+        'Dialects and non-standard English are likely to be under-represented in the training data and to get worse accuracy.',
+        'The training text may contain offensive language, and the vocabulary shipped with the model is drawn from it.',
+      ]
+    : [
+        'The model learns whatever associations its training text holds. Sentiment models are known to score sentences differently depending on identity terms (names, nationalities, religions, genders) that carry no sentiment; this draft has not measured that.',
+        'Dialects and non-standard English are likely to be under-represented in the training data and to get worse accuracy.',
+        'No demographic information about authors or subjects is available, so no disaggregated (per-group) evaluation is reported.',
+        'The training text may contain offensive language, and the vocabulary shipped with the model is drawn from it.',
+      ];
   if (refs.some((r) => r.startsWith('sst2') || r.includes('sst-2'))) {
     items.unshift('SST-2 consists of sentences from film reviews (Rotten Tomatoes, collected by Pang and Lee); performance elsewhere is unknown until measured.');
   }
@@ -680,7 +669,9 @@ function ethicalConsiderations(input: ModelCardInput): string[] {
 function caveats(input: ModelCardInput): string[] {
   const items = [
     'This card is a *draft* generated by the local training pipeline. It records what the pipeline measured and nothing more.',
-    'Fairness, robustness and privacy gates run later in the GitOps flow and add their results before sign-off; until then, treat the model as unreviewed.',
+    ...(input.evaluation
+      ? evaluationCaveats(input.evaluation)
+      : ['Fairness, robustness and privacy gates run later in the GitOps flow and add their results before sign-off; until then, treat the model as unreviewed.']),
     'Metrics come from a single evaluation split and a fixed threshold of 0.5; re-evaluate on a labelled sample of your own data, and choose a threshold for your costs of false positives and false negatives.',
     'Scores are probabilities only as far as the calibration section shows; check the reliability diagram before reading a score as a likelihood.',
     'Latency was measured in-process on the training machine and is not a service-level guarantee.',
@@ -689,24 +680,77 @@ function caveats(input: ModelCardInput): string[] {
   return ['## Caveats and recommendations', list(items)];
 }
 
-/** Markdown model card; ends with a single newline. */
-export function renderModelCardDraft(input: ModelCardInput): string {
+interface RenderDetail extends CardDetail {
+  searchRows: number;
+}
+
+const FULL_DETAIL: RenderDetail = { examples: true, perEmotion: true, searchRows: MAX_SEARCH_ROWS };
+
+/** What the size limit may drop, least important first; each step applies only if it removes something. */
+const TRIM_STEPS: readonly { what: string; applies: (input: ModelCardInput) => boolean; apply: (d: RenderDetail) => RenderDetail }[] = [
+  {
+    what: 'the failing robustness examples',
+    applies: (input) => (input.evaluation ? failingExamples(input.evaluation.details.robustness).length > 0 : false),
+    apply: (d) => ({ ...d, examples: false }),
+  },
+  {
+    what: 'the per-emotion fairness table',
+    applies: (input) => input.evaluation?.details.fairness !== undefined,
+    apply: (d) => ({ ...d, perEmotion: false }),
+  },
+  {
+    what: `all but the best ${TRIMMED_SEARCH_ROWS} hyper-parameter search candidates`,
+    applies: (input) => (input.search?.results.length ?? 0) > TRIMMED_SEARCH_ROWS,
+    apply: (d) => ({ ...d, searchRows: Math.min(d.searchRows, TRIMMED_SEARCH_ROWS) }),
+  },
+];
+
+function render(input: ModelCardInput, detail: RenderDetail, dropped: readonly string[]): string {
   const { metadata } = input;
+  const ev = input.evaluation;
+  const artifact = code(`${metadata.name}@${metadata.version}`);
   const blocks: string[] = [
     `# Model card (draft): ${md(metadata.name)} ${md(metadata.version)}`,
-    `> Draft generated by the local pipeline from artifact ${code(`${metadata.name}@${metadata.version}`)}. Fairness, robustness and privacy evidence is added by later gates.`,
-    ...modelDetails(input),
-    ...intendedUse(input),
-    ...trainingData(input),
-    ...evaluationData(input),
-    ...quantitativeAnalysis(input),
-    ...charts(input),
-    ...latencySection(input),
+    ev
+      ? `> Draft generated by the local pipeline from artifact ${artifact}, with the evaluation gates and their evidence (robustness, fairness, privacy, champion comparison). People sign it off in the pull request.`
+      : `> Draft generated by the local pipeline from artifact ${artifact}. Fairness, robustness and privacy evidence is added by later gates.`,
   ];
-  if (input.search) blocks.push(...searchSection(input.search));
+  if (dropped.length) {
+    blocks.push(`**Shortened:** this card is kept under ${int(CARD_MAX_CHARS)} characters so it fits in a GitHub comment, so it leaves out ${dropped.join(', ')}.`);
+  }
+  blocks.push(...modelDetails(input), ...intendedUse(input), ...trainingData(input), ...evaluationData(input));
+  if (ev) blocks.push(...gatesSection(ev));
+  blocks.push(...quantitativeAnalysis(input));
+  if (ev) {
+    blocks.push(...championSection(ev), ...robustnessSection(ev, detail, metadata.labels), ...fairnessSection(ev, detail), ...privacySection(ev));
+  }
+  blocks.push(...latencySection(input), ...charts(input));
+  if (input.search) blocks.push(...searchSection(input.search, detail.searchRows));
   if (input.crossValidation) blocks.push(...crossValidationSection(input.crossValidation));
   blocks.push(...ethicalConsiderations(input), ...caveats(input));
   const text = blocks.filter((b) => b.trim() !== '').join('\n\n');
   // Values from specs and data could still end a line with a space; markdownlint (MD009) rejects that.
   return `${text.replace(/[ \t]+$/gm, '')}\n`;
+}
+
+/**
+ * Markdown model card; ends with a single newline. Sections follow the Model Card
+ * Toolkit: model details, intended use, training and evaluation data, gates,
+ * quantitative analysis, champion vs challenger, robustness, fairness, privacy, latency
+ * and size, charts, (search, cross-validation), ethical considerations, caveats. A card
+ * longer than CARD_MAX_CHARS drops detail step by step (examples first, then the
+ * per-emotion tables) and says what it left out.
+ */
+export function renderModelCardDraft(input: ModelCardInput): string {
+  let detail = FULL_DETAIL;
+  const dropped: string[] = [];
+  let text = render(input, detail, dropped);
+  for (const step of TRIM_STEPS) {
+    if (text.length <= CARD_MAX_CHARS) break;
+    if (!step.applies(input)) continue;
+    detail = step.apply(detail);
+    dropped.push(step.what);
+    text = render(input, detail, dropped);
+  }
+  return text;
 }

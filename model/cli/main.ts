@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadArtifact } from '../artifact/artifact.js';
+import { QUANTIZATION_DTYPES } from '../artifact/quantize.js';
+import type { QuantizationDtype } from '../artifact/quantize.js';
 import { GitopsMlError } from '../errors.js';
 import { renderMetricsText } from '../eval/report.js';
 import { runPipeline } from '../pipeline/pipeline.js';
@@ -14,6 +16,9 @@ commands:
   pipeline [--spec FILE] [--preset NAME]     prepare → train → evaluate → write artifact, reports and model card draft
   train --spec FILE [--preset NAME]          the same steps, for an explicit spec
         [--search] [--cv K] [--version X.Y.Z] [--out DIR] [--backend auto|tensorflow|wasm|cpu]
+        [--champion FILE|DIR] [--quantize uint8|uint16|float16] [--gates FILE]
+                                              gates: thresholds from --gates (default .github/gitops-ml.yml);
+                                              champion: default docs/model-cards/<name>.json
   evaluate --model DIR --data FILE|REF [--json]
   predict --model DIR TEXT...                 one JSON line {"label","score"} per text (score = P(positive))
   fetch-datasets --out DIR                    every registry file, checksum-verified, in the DATASETS_DIR layout
@@ -43,6 +48,9 @@ async function cmdPipeline(args: string[], command: 'pipeline' | 'train'): Promi
       cv: { type: 'string' },
       backend: { type: 'string' },
       'no-card': { type: 'boolean' },
+      champion: { type: 'string' },
+      quantize: { type: 'string' },
+      gates: { type: 'string' },
     },
     strict: true,
   });
@@ -54,7 +62,11 @@ async function cmdPipeline(args: string[], command: 'pipeline' | 'train'): Promi
     cvFolds = Number(values.cv);
     if (!Number.isInteger(cvFolds) || cvFolds < 2 || cvFolds > 20) usageError(`--cv must be an integer from 2 to 20 (got "${values.cv}")`);
   }
+  if (values.quantize !== undefined && !(QUANTIZATION_DTYPES as readonly string[]).includes(values.quantize)) usageError(`--quantize must be one of ${QUANTIZATION_DTYPES.join(', ')} (got "${values.quantize}")`);
   const opts: PipelineOptions = {
+    champion: values.champion,
+    quantize: values.quantize as QuantizationDtype | undefined,
+    gatesConfig: values.gates,
     specPath: values.spec ?? 'model/specs/sentiment.json',
     preset: values.preset,
     outDir: values.out ?? 'model/artifacts',

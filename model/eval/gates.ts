@@ -14,7 +14,10 @@ export interface GateThresholds {
   ece_max?: number;
   champion_max_regression?: number;
   champion_alpha?: number;
+  /** Over the invariance (INV) and directional (DIR) tests. */
   robustness_max_failure_rate?: number;
+  /** Over the minimum-functionality (MFT) negation tests. */
+  robustness_max_mft_failure_rate?: number;
   robustness_max_accuracy_drop?: number;
   fairness_max_gap?: number;
   fairness_max_flip_share?: number;
@@ -25,6 +28,8 @@ export interface GateThresholds {
 }
 
 export const DEFAULT_CHAMPION_ALPHA = 0.05;
+/** A robustness test with fewer applicable cases says too little to block a model (SST-2 has few names and places). */
+export const ROBUSTNESS_MIN_CASES = 20;
 
 type Interval = [number, number];
 
@@ -41,7 +46,7 @@ export interface ChampionComparison {
 }
 
 export interface RobustnessSummary {
-  tests: { name: string; kind: string; n: number; failure_rate: number }[];
+  tests: { name: string; kind: string; n: number; failure_rate: number | null }[];
   accuracy_drop: { perturbation: string; n: number; drop_points: number }[];
 }
 
@@ -80,11 +85,11 @@ export interface EvaluationRecord {
     dataset_sha256: string;
     n: number;
     accuracy: number;
-    accuracy_ci95: Interval;
+    accuracy_ci95?: Interval;
     f1_macro: number;
-    f1_macro_ci95: Interval;
+    f1_macro_ci95?: Interval;
     roc_auc: number | null;
-    roc_auc_ci95: Interval | null;
+    roc_auc_ci95?: Interval | null;
     ece: number;
   };
   /** Predicted labels on the test set, bit-packed (base64), so a later model can run McNemar against this one. */
@@ -188,15 +193,20 @@ export function decideGates(e: EvaluationRecord, t: GateThresholds): GateResult[
     }
   }
 
-  if (t.robustness_max_failure_rate !== undefined) {
-    const max = t.robustness_max_failure_rate;
-    const worst = e.robustness?.tests.reduce<{ name: string; failure_rate: number } | undefined>((w, x) => (!w || x.failure_rate > w.failure_rate ? x : w), undefined);
-    add('robustness', 'robustness (worst test failure rate)', `≤ ${pct(max)}`, worst?.failure_rate, (v) => v <= max, (v) => `${pct(v)} (${worst?.name ?? '?'})`, (v, ok) => `Across ${e.robustness?.tests.length ?? 0} behavioural tests (typos, casing, punctuation, names, added clauses, negation), the worst is "${worst?.name ?? '?'}", failing ${pct(v)} of its cases.${ok ? '' : ' See the robustness section for examples.'}`, 'The robustness suites were not run.');
-  }
+  const robustnessGate = (id: string, kinds: readonly string[], max: number, what: string): void => {
+    const tests = (e.robustness?.tests ?? []).filter((x) => kinds.includes(x.kind));
+    const gated = tests.filter((x): x is typeof x & { failure_rate: number } => x.n >= ROBUSTNESS_MIN_CASES && x.failure_rate !== null);
+    const few = tests.filter((x) => x.n < ROBUSTNESS_MIN_CASES).map((x) => `${x.name} (${x.n})`);
+    const worst = gated.reduce<{ name: string; failure_rate: number } | undefined>((w, x) => (!w || x.failure_rate > w.failure_rate ? x : w), undefined);
+    const fewNote = few.length ? ` Not gated, too few cases (< ${ROBUSTNESS_MIN_CASES}): ${few.join(', ')}.` : '';
+    add(id, `robustness: ${what} (worst failure rate)`, `≤ ${pct(max)}`, e.robustness ? (worst?.failure_rate ?? 0) : undefined, (v) => v <= max, (v) => `${pct(v)}${worst ? ` (${worst.name})` : ''}`, (v, ok) => `Of ${gated.length} ${what} tests, the worst${worst ? `, "${worst.name}",` : ''} fails ${pct(v)} of its cases.${ok ? '' : ' See the robustness section for failing examples.'}${fewNote}`, 'The robustness suites were not run.');
+  };
+  if (t.robustness_max_failure_rate !== undefined) robustnessGate('robustness', ['INV', 'DIR'], t.robustness_max_failure_rate, 'invariance and directional');
+  if (t.robustness_max_mft_failure_rate !== undefined) robustnessGate('robustness_mft', ['MFT'], t.robustness_max_mft_failure_rate, 'negation (minimum functionality)');
   if (t.robustness_max_accuracy_drop !== undefined) {
     const max = t.robustness_max_accuracy_drop;
-    const worst = e.robustness?.accuracy_drop.reduce<{ perturbation: string; drop_points: number } | undefined>((w, x) => (!w || x.drop_points > w.drop_points ? x : w), undefined);
-    add('robustness_drop', 'accuracy drop under perturbation', `≤ ${pts(max)}`, worst === undefined ? undefined : worst.drop_points / 100, (v) => v <= max, (v) => `${pts(v)} (${worst?.perturbation ?? '?'})`, (v) => `Perturbing the test sentences costs at most ${pts(v)} of accuracy (${worst?.perturbation ?? '?'}).`, 'The robustness suites were not run.');
+    const worst = e.robustness?.accuracy_drop.filter((x) => x.n >= ROBUSTNESS_MIN_CASES).reduce<{ perturbation: string; drop_points: number } | undefined>((w, x) => (!w || x.drop_points > w.drop_points ? x : w), undefined);
+    add('robustness_drop', 'accuracy drop under perturbation', `≤ ${pts(max)}`, e.robustness ? (worst?.drop_points ?? 0) / 100 : undefined, (v) => v <= max, (v) => `${pts(v)} (${worst?.perturbation ?? '?'})`, (v) => `Perturbing the test sentences costs at most ${pts(v)} of accuracy (${worst?.perturbation ?? '?'}).`, 'The robustness suites were not run.');
   }
   if (t.fairness_max_gap !== undefined) {
     const max = t.fairness_max_gap;

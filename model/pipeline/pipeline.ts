@@ -1,7 +1,19 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { saveArtifact, nextVersion } from '../artifact/artifact.js';
+import { parse as parseYaml } from 'yaml';
+import { loadArtifact, modelFromFiles, saveArtifact, nextVersion } from '../artifact/artifact.js';
+import { quantizeArtifact, measureQuantization } from '../artifact/quantize.js';
+import type { QuantizationDtype } from '../artifact/quantize.js';
+import { resolveDatasetRef } from '../data/resolve.js';
+import { loadEecRows } from '../data/loaders.js';
+import type { EecRow } from '../data/loaders.js';
+import { championRecordPath, loadChampionRecord } from '../eval/champion.js';
+import { runEvaluation } from '../eval/evaluation.js';
+import type { EvaluationDetails } from '../eval/evaluation.js';
+import { decideGates, gatesPass, gateTableText } from '../eval/gates.js';
+import type { EvaluationRecord, GateResult, GateThresholds } from '../eval/gates.js';
 import { PREDICTION_INPUT_SCHEMA, PREDICTION_OUTPUT_SCHEMA } from '../artifact/metadata.js';
 import type { ArtifactMetadata, DatasetRecord } from '../artifact/metadata.js';
 import { renderModelCardDraft } from '../card/draft.js';
@@ -37,6 +49,12 @@ export interface PipelineOptions {
   cacheDir?: string;
   /** Spec overrides applied after the preset (tests use it to shrink runs). */
   overrides?: Record<string, unknown>;
+  /** The champion's evaluation record or artifact (default docs/model-cards/<name>.json when it exists). */
+  champion?: string;
+  /** Also write a weight-quantized copy, measured and gated (`quantization_max_accuracy_drop`). */
+  quantize?: QuantizationDtype;
+  /** Where the gate thresholds are (default .github/gitops-ml.yml; none → no gates decided). */
+  gatesConfig?: string;
 }
 
 export interface PipelineResult {
@@ -48,7 +66,32 @@ export interface PipelineResult {
   prepared: PreparedData;
   search?: SearchReport;
   crossValidation?: CrossValidationReport;
+  evaluation: EvaluationDetails;
+  gates: GateResult[];
+  quantizedDir?: string;
   summary: string;
+}
+
+/** The `gates:` thresholds of the repository config; the evaluator action validates the whole file. */
+export function readGateThresholds(path: string): GateThresholds | undefined {
+  if (!existsSync(path)) return undefined;
+  const doc = parseYaml(readFileSync(path, 'utf8')) as { gates?: unknown } | null;
+  const gates = doc?.gates;
+  if (gates === undefined || gates === null) return {};
+  if (typeof gates !== 'object' || Array.isArray(gates)) throw new Error(`${path}: "gates" must be a mapping of gate names to numbers`);
+  for (const [k, v] of Object.entries(gates)) if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${path}: gates.${k} must be a number, got ${JSON.stringify(v)}`);
+  return gates as GateThresholds;
+}
+
+/** The EEC for the fairness gate, through the dataset registry; undefined (and said) when it cannot be had. */
+async function loadEec(progress: ProgressSink): Promise<EecRow[] | undefined> {
+  try {
+    const resolved = await resolveDatasetRef('eec:all');
+    return (await loadEecRows(resolved.path)).rows;
+  } catch (err) {
+    progress.line(`[gates] fairness: the Equity Evaluation Corpus is not available (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+    return undefined;
+  }
 }
 
 function datasetRecords(prepared: PreparedData): Record<string, DatasetRecord> {
@@ -117,16 +160,87 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   const latency = { single: measureSingleLatency(model, latencyTexts), batch32: measureBatchLatency(model, latencyTexts) };
   metadata.metrics.latency = { single: latency.single, batch32: latency.batch32 };
 
-  const card = renderModelCardDraft({ spec, metadata, metrics, latency, eda: prepared.eda, testLabels: prepared.test.map((e) => e.label), testScores, search, crossValidation });
+  const testSha256 = prepared.sources.test?.sha256 ?? prepared.sources.train?.sha256 ?? '';
+  const championPath = opts.champion ?? championRecordPath(spec.name);
+  const champion = loadChampionRecord(championPath);
+  if (champion) progress.line(`[gates] champion: ${champion.model.name} ${champion.model.version} from ${championPath}`);
+  const evaluation = runEvaluation({
+    model,
+    test: prepared.test,
+    testScores: testScores ?? new Float64Array(0),
+    testMetrics: metrics.test ?? (metrics.dev as NonNullable<typeof metrics.dev>),
+    testSha256,
+    train: prepared.train,
+    latency,
+    eec: await loadEec(progress),
+    champion,
+    seed: spec.training.seed,
+    line: (l) => progress.line(l),
+  });
+  const record: EvaluationRecord = evaluation.record;
+
+  let quantized: { tmp: string; root: string; dtype: QuantizationDtype } | undefined;
+  if (opts.quantize) {
+    // Quantize a float32 copy saved to a scratch root, measure it on the test split, and keep it
+    // beside the artifact; the numbers go into this artifact's record and card.
+    const tmp = mkdtempSync(join(tmpdir(), 'gitops-ml-quantize-'));
+    const floatDir = await saveArtifact({ root: tmp, metadata, tokenizer: trained.tokenizer, ensemble: trained.ensemble });
+    const q = await quantizeArtifact(floatDir, join(tmp, 'q'), { dtype: opts.quantize });
+    const qModel = await loadArtifact(q.dir);
+    const measured = measureQuantization(model, qModel, prepared.test.length ? prepared.test : prepared.dev);
+    const qLatency = measureSingleLatency(qModel, latencyTexts);
+    record.quantization = {
+      dtype: opts.quantize,
+      accuracy_before: measured.accuracy_before,
+      accuracy_after: measured.accuracy_after,
+      accuracy_drop: Math.max(0, measured.accuracy_before - measured.accuracy_after),
+      bytes_before: q.bytes_before,
+      bytes_after: q.bytes_after,
+      latency_p50_ms_before: latency.single.p50_ms,
+      latency_p50_ms_after: qLatency.p50_ms,
+    };
+    progress.line(`[gates] quantization ${opts.quantize}: weights ${(q.bytes_before / 1e6).toFixed(2)} → ${(q.bytes_after / 1e6).toFixed(2)} MB, accuracy ${measured.accuracy_before.toFixed(4)} → ${measured.accuracy_after.toFixed(4)}`);
+    quantized = { tmp, root: join(tmp, 'q'), dtype: opts.quantize };
+  }
+
+  const gatesConfig = opts.gatesConfig ?? '.github/gitops-ml.yml';
+  const thresholds = readGateThresholds(gatesConfig);
+  let gates: GateResult[] = [];
   const extraFiles: Record<string, string> = {
     'eda.json': `${JSON.stringify(prepared.eda, null, 2)}\n`,
     'eda.md': prepared.edaMarkdown,
-    'model-card.md': card,
   };
   if (search) extraFiles['search.json'] = `${JSON.stringify({ ...search, bestSpec: undefined }, null, 2)}\n`;
   if (crossValidation) extraFiles['cross-validation.json'] = `${JSON.stringify(crossValidation, null, 2)}\n`;
   mkdirSync(opts.outDir, { recursive: true });
-  const artifactDir = await saveArtifact({ root: opts.outDir, metadata, tokenizer: trained.tokenizer, ensemble: trained.ensemble, extraFiles });
+  const artifactDir = await saveArtifact({
+    root: opts.outDir,
+    metadata,
+    tokenizer: trained.tokenizer,
+    ensemble: trained.ensemble,
+    extraFiles,
+    lateFiles: {
+      // Size and load time of this very artifact: measured on its serialized bytes.
+      'evaluation.json': async (files) => {
+        const t0 = performance.now();
+        await modelFromFiles(files, `${spec.name} ${version}`);
+        record.latency = { ...(record.latency ?? { single: latency.single }), load_ms: performance.now() - t0 };
+        let bytes = 0;
+        for (const b of files.values()) bytes += b.byteLength;
+        record.size = { artifact_bytes: bytes, weights_bytes: files.get('weights.bin')?.byteLength ?? 0 };
+        gates = thresholds ? decideGates(record, thresholds) : [];
+        return `${JSON.stringify(record, null, 2)}\n`;
+      },
+      'model-card.md': () => renderModelCardDraft({ spec, metadata, metrics, latency, eda: prepared.eda, testLabels: prepared.test.map((e) => e.label), testScores, search, crossValidation, evaluation: { details: evaluation, gates } }),
+    },
+  });
+  let quantizedDir: string | undefined;
+  if (quantized) {
+    // Kept out of the float artifacts' listing: `.quantized/<dtype>/<name>/<version>`.
+    const q = await quantizeArtifact(artifactDir, join(opts.outDir, '.quantized', quantized.dtype), { dtype: quantized.dtype });
+    quantizedDir = q.dir;
+    rmSync(quantized.tmp, { recursive: true, force: true });
+  }
 
   const lines = [
     `model ${spec.name} ${version}${spec.preset ? ` (preset "${spec.preset}")` : ''} → ${resolve(artifactDir)}`,
@@ -139,6 +253,12 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     if (spec.targets.accuracy !== undefined) lines.push(`target accuracy ${spec.targets.accuracy}: ${t.accuracy >= spec.targets.accuracy ? 'met' : 'NOT met'}`);
   }
   lines.push(`latency (in-process, single text): p50 ${latency.single.p50_ms.toFixed(3)} ms, p99 ${latency.single.p99_ms.toFixed(3)} ms`);
-  lines.push(`model card draft: ${resolve(artifactDir, 'model-card.md')}`);
-  return { spec, artifactDir, metrics, latency, trained, prepared, search, crossValidation, summary: lines.join('\n') };
+  if (thresholds) {
+    const failing = gates.filter((g) => g.status !== 'pass').length;
+    lines.push('', `gates (${gatesConfig}):`, gateTableText(gates), gatesPass(gates) ? 'gates: all pass' : `gates: ${failing} of ${gates.length} fail or were not measured`, '');
+  } else lines.push(`gates: no ${gatesConfig}, none decided`);
+  if (quantizedDir) lines.push(`quantized (${opts.quantize ?? ''}) copy: ${resolve(quantizedDir)}`);
+  lines.push(`evaluation record: ${resolve(artifactDir, 'evaluation.json')}`);
+  lines.push(`model card: ${resolve(artifactDir, 'model-card.md')}`);
+  return { spec, artifactDir, metrics, latency, trained, prepared, search, crossValidation, evaluation, gates, ...(quantizedDir ? { quantizedDir } : {}), summary: lines.join('\n') };
 }

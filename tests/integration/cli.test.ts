@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasetsDir, REPO_ROOT } from '../helpers/datasets.js';
@@ -74,7 +74,7 @@ describe('gitops-ml CLI', () => {
 
   it('a tampered artifact is refused', () => {
     const copy = mkdtempSync(join(tmpdir(), 'tampered-'));
-    for (const f of ['model.json', 'weights.bin', 'tokenizer.json', 'metadata.json', 'manifest.json', 'eda.json', 'eda.md', 'model-card.md']) writeFileSync(join(copy, f), readFileSync(join(artifact, f)));
+    cpSync(artifact, copy, { recursive: true });
     const w = readFileSync(join(copy, 'weights.bin'));
     w[0] = (w[0] as number) ^ 1;
     writeFileSync(join(copy, 'weights.bin'), w);

@@ -17,7 +17,7 @@ import { issueFormBody } from '../helpers/issue-form.js';
  * runs → the model card committed by docs → non-CEO approval (no sign-off) → CEO
  * approval (sign-off) → new commit (reset) → CEO re-approval (sign-off) → merge →
  * release with the next version. The config is the committed .github/gitops-ml.yml
- * (CEO: octocat) with quality gates lowered to what 600 training sentences can reach.
+ * (CEO: octocat) with the gates' bars lowered to what 600 training sentences can reach.
  */
 const example = (name: string, action: string): Record<string, unknown> => webhookExample(name, action);
 const form = issueFormBody;
@@ -29,7 +29,8 @@ describe('GitOps flow, end to end (intake → PR → checks → sign-off → rel
     const work = mkdtempSync(join(tmpdir(), 'flow-'));
     mkdirSync(join(work, '.github'));
     const configFile = join(work, '.github/gitops-ml.yml');
-    writeFileSync(configFile, stringify({ ...committedConfig, gates: { ...committedConfig.gates, accuracy_min: 0.6, f1_macro_min: 0.6 } }));
+    // Every committed gate stays on; the bars are what a 600-sentence model can reach.
+    writeFileSync(configFile, stringify({ ...committedConfig, gates: { ...committedConfig.gates, accuracy_min: 0.6, f1_macro_min: 0.6, roc_auc_min: 0.6, ece_max: 0.15, fairness_max_flip_share: 0.3, privacy_max_mia_auc: 0.8 } }));
     copyFileSync(join(REPO_ROOT, '.github/gitops-ml.schema.json'), join(work, '.github/gitops-ml.schema.json'));
     const reports = join(work, 'reports');
     mkdirSync(reports);
@@ -93,10 +94,18 @@ describe('GitOps flow, end to end (intake → PR → checks → sign-off → rel
       await modelJobs(head1);
       expect(new Set(gh.checkRuns.filter((c) => c.head_sha === head1).map((c) => c.name))).toEqual(new Set(committedConfig.required_checks));
       expect(JSON.parse(readFileSync(join(reports, 'security.sarif'), 'utf8'))).toMatchObject({ version: '2.1.0' });
+      // The evaluator decided every configured gate from the artifact's evaluation record.
+      const evaluated = gh.checkRuns.find((c) => c.name === 'gitops-ml/evaluate' && c.head_sha === head1);
+      const gateSummary = gh.checkOutputs.get(evaluated?.id ?? -1)?.summary ?? '';
+      for (const gate of ['test accuracy', 'champion/challenger', 'robustness', 'fairness (mean score gap, EEC)', 'privacy (membership-inference AUC)', 'latency p95', 'artifact size']) expect(gateSummary).toContain(`| ${gate}`);
+      expect(gateSummary).not.toContain('not measured');
       // docs committed the card the training run wrote; the PR head is now that commit.
       const cardCommit = gh.pulls.get(PR)?.head.sha as string;
       expect(cardCommit).not.toBe(head1);
-      expect(gh.commits.at(-1)).toMatchObject({ sha: cardCommit, parent: head1, author: 'github-actions[bot]', files: ['docs/model-cards/reviews.md'] });
+      // Two bot commits: the card, then the evaluation record (the next version's champion).
+      expect(gh.commits.at(-2)).toMatchObject({ parent: head1, author: 'github-actions[bot]', files: ['docs/model-cards/reviews.md'] });
+      expect(gh.commits.at(-1)).toMatchObject({ sha: cardCommit, parent: gh.commits.at(-2)?.sha, author: 'github-actions[bot]', files: ['docs/model-cards/reviews.json'] });
+      expect(JSON.parse(gh.files.get('model/reviews:docs/model-cards/reviews.json')?.content ?? '{}')).toMatchObject({ schema_version: 1, model: { name: 'reviews', version: '0.1.0' } });
       expect(gh.files.get('model/reviews:docs/model-cards/reviews.md')?.content).toBe(readFileSync(join(artifactDir, 'model-card.md'), 'utf8'));
       expect(gh.files.get('model/reviews:docs/model-cards/reviews.md')?.content).toContain(testAccuracy.toFixed(4));
       const tasks = (gh.comments.get(PR) ?? []).find((c) => c.body.includes('gitops-ml:checklist'))?.body ?? '';

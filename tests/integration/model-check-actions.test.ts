@@ -87,6 +87,6 @@ describe('evaluator action', () => {
     expect(r.outputs.pass).toBe('false');
     expect(gh.checkRuns.find((c) => c.name === 'gitops-ml/evaluate')?.conclusion).toBe('failure');
     expect(checklist()).toContain('- [ ] ❌ Evaluation <!-- task:evaluate --> — test accuracy 0.5000 (≥ 0.85)');
-    expect(r.log).toContain('::error::gates fail: test accuracy');
+    expect(r.log).toContain('::error::gates fail: test accuracy (fail)');
   });
 });

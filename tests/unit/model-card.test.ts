@@ -1,12 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ArtifactMetadata } from '../../model/artifact/metadata.js';
-import { renderModelCardDraft, scoreHistogram, SCORE_HISTOGRAM_BINS } from '../../model/card/draft.js';
-import type { ModelCardInput } from '../../model/card/draft.js';
+import { CARD_MAX_CHARS, renderModelCardDraft, scoreHistogram, SCORE_HISTOGRAM_BINS } from '../../model/card/draft.js';
+import type { ModelCardEvaluation, ModelCardInput } from '../../model/card/draft.js';
+import { EXAMPLES_PER_TEST } from '../../model/card/evaluation-sections.js';
+import { md as escapeMd, quoteText } from '../../model/card/markdown.js';
 import { mermaidNumber, mermaidText, xyChart } from '../../model/card/mermaid.js';
+import type { EecRow } from '../../model/data/loaders.js';
 import type { EdaReport } from '../../model/data/eda.js';
+import type { EvaluationDetails } from '../../model/eval/evaluation.js';
+import { runFairness } from '../../model/eval/fairness.js';
+import { decideGates } from '../../model/eval/gates.js';
+import type { ChampionComparison, EvaluationRecord, GateResult, GateThresholds } from '../../model/eval/gates.js';
 import { evaluateBinary } from '../../model/eval/metrics.js';
 import type { BinaryMetrics } from '../../model/eval/metrics.js';
+import { runMembershipInference } from '../../model/eval/privacy.js';
+import { runRobustness } from '../../model/eval/robustness.js';
+import type { RobustnessReport, RobustnessTest } from '../../model/eval/robustness.js';
 import type { CrossValidationReport, SearchReport } from '../../model/pipeline/experiments.js';
 import type { ModelSpec } from '../../model/spec/spec.js';
+import { markdownlint } from '../helpers/markdownlint.js';
+import { REPO_ROOT } from '../helpers/datasets.js';
 
 // ---------------------------------------------------------------------------------
 // fixture
@@ -158,6 +172,133 @@ const card = renderModelCardDraft(base);
 const full = renderModelCardDraft({ ...base, search, crossValidation });
 
 // ---------------------------------------------------------------------------------
+// evaluation fixture: the real suites on tiny inputs with cheap constructed scorers
+
+const POSITIVE_WORDS = new Set(['good', 'great', 'wonderful', 'fun', 'brilliant', 'enjoyable', 'charming', 'superb', 'loved']);
+const NEGATIVE_WORDS = new Set(['bad', 'boring', 'awful', 'dull', 'terrible', 'tedious', 'hated', 'dreadful', 'waste']);
+
+/** A case-sensitive bag-of-words scorer: blind to negation ("not bad" is negative), to misspelt and to upper-cased sentiment words. */
+function lexiconScorer(texts: readonly string[]): Float64Array {
+  return Float64Array.from(texts, (t) => {
+    let s = 0;
+    for (const w of t.split(/[^A-Za-z]+/)) s += POSITIVE_WORDS.has(w) ? 1 : NEGATIVE_WORDS.has(w) ? -1 : 0;
+    return 1 / (1 + Math.exp(-1.5 * s + 0.1));
+  });
+}
+
+/** A sentence full of Markdown, HTML, a bare URL and a newline, to prove example quoting. */
+const NASTY = 'A great | fun\nfilm: see http://example.com or mail bob@example.com, <b>*wow*</b> `x` [a](b) #1';
+
+const robustnessExamples = (() => {
+  const names = ['Alice', 'James', 'Priya', 'Omar', 'Mei'];
+  const cities = ['London', 'Tokyo', 'Lagos', 'Boston'];
+  const pos = ['great', 'wonderful', 'enjoyable', 'brilliant', 'charming'];
+  const neg = ['boring', 'awful', 'tedious', 'terrible', 'dreadful'];
+  const out: { text: string; label: number }[] = [];
+  for (let i = 0; i < 40; i++) {
+    const label = i % 2;
+    const adj = (label ? pos : neg)[i % 5] as string;
+    out.push({ text: `${names[i % 5]} thought the film shot in ${cities[i % 4]} was ${adj}.`, label });
+  }
+  out.push({ text: NASTY, label: 1 });
+  return out;
+})();
+
+/** EEC-shaped rows: 2 templates × 8 emotion words + 1 neutral template, 12 people each (as in fairness.test.ts). */
+function eecRows(): EecRow[] {
+  const people: Record<'male' | 'female', [string, string | null][]> = {
+    male: [['Jamel', 'African-American'], ['Malik', 'African-American'], ['Adam', 'European'], ['Harry', 'European'], ['this man', null], ['my brother', null]],
+    female: [['Ebony', 'African-American'], ['Tia', 'African-American'], ['Amanda', 'European'], ['Katie', 'European'], ['my sister', null], ['this woman', null]],
+  };
+  const words: Record<string, string[]> = { anger: ['angry', 'furious'], fear: ['scared', 'anxious'], joy: ['happy', 'glad'], sadness: ['sad', 'gloomy'] };
+  const rows: EecRow[] = [];
+  const add = (template: string, emotion: string | null, word: string | null): void => {
+    for (const gender of ['male', 'female'] as const) {
+      for (const [person, race] of people[gender]) {
+        rows.push({ id: `r${rows.length}`, sentence: template.replace('<person>', person).replace('<emotion word>', word ?? ''), template, person, gender, race, emotion, emotionWord: word, line: rows.length + 2 });
+      }
+    }
+  };
+  for (const t of ['<person> feels <emotion word>.', 'I made <person> feel <emotion word>.']) for (const [e, ws] of Object.entries(words)) for (const w of ws) add(t, e, w);
+  add('<person> has two children.', null, null);
+  return rows;
+}
+
+const EEC = eecRows();
+const EEC_BASE: Record<string, number> = { anger: 0.1, fear: 0.2, sadness: 0.35, joy: 0.7, none: 0.46 };
+/** Female sentences score 0.03–0.045 higher (a significant gender gap); race effects cancel out (+0.01 / −0.01 by emotion word). */
+const eecScorer = (texts: readonly string[]): Float64Array => {
+  const bySentence = new Map(EEC.map((r) => [r.sentence, r]));
+  return Float64Array.from(texts, (t) => {
+    const r = bySentence.get(t) as EecRow;
+    const word = r.emotionWord ?? '';
+    const female = r.gender === 'female' ? 0.03 + 0.005 * (word.length % 4) : 0;
+    const firstWord = ['angry', 'scared', 'happy', 'sad'].includes(word);
+    const race = r.race === 'African-American' ? (firstWord ? 0.01 : word === '' ? 0 : -0.01) : 0;
+    return (EEC_BASE[r.emotion ?? 'none'] as number) + female + race;
+  });
+};
+
+/** Members get a more confident score in their true label than non-members: a leaky model. */
+const privacyText = (side: string, i: number): { text: string; label: 0 | 1 } => ({ text: `${side} ${i} ${i % 2 ? 'pos' : 'neg'}`, label: i % 2 ? 1 : 0 });
+const privacyScorer = (texts: readonly string[]): Float64Array =>
+  Float64Array.from(texts, (t) => {
+    const [side, i, lab] = t.split(' ');
+    const k = Number(i);
+    const conf = side === 'member' ? 0.7 + 0.25 * ((k * 0.37) % 1) : 0.6 + 0.3 * ((k * 0.53) % 1);
+    return lab === 'pos' ? conf : 1 - conf;
+  });
+
+function evaluationRecord(details: Omit<EvaluationDetails, 'record'>, champion: EvaluationRecord['champion']): EvaluationRecord {
+  const m = testMetrics;
+  const { robustness, fairness, privacy } = details;
+  return {
+    schema_version: 1,
+    model: { name: 'sentiment', version: '1.3.0' },
+    test: { dataset_sha256: sha('c'), n: m.n, accuracy: m.accuracy, accuracy_ci95: m.accuracy_ci95, f1_macro: m.f1_macro, f1_macro_ci95: m.f1_macro_ci95, roc_auc: m.roc_auc, roc_auc_ci95: m.roc_auc_ci95, ece: m.ece },
+    ...(champion ? { champion } : {}),
+    robustness: {
+      tests: robustness.tests.map((x) => ({ name: x.name, kind: x.kind, n: x.n, failure_rate: x.failure_rate })),
+      accuracy_drop: robustness.accuracy_drop.flatMap((d) => (d.drop_points === null ? [] : [{ perturbation: d.perturbation, n: d.n, drop_points: d.drop_points }])),
+    },
+    ...(fairness ? { fairness: { dimensions: [fairness.gender, fairness.race].map((d) => ({ dimension: d.dimension, pairs: d.pairs, mean_abs_diff: d.mean_abs_diff, max_abs_diff: d.max_abs_diff, flip_share: d.flip_share ?? 0 })) } } : {}),
+    privacy: { attack_auc: privacy.attack_auc, confidence_gap: privacy.confidence_gap },
+    latency: { single: { p50_ms: 0.12345, p95_ms: 0.2, p99_ms: 0.45678 }, load_ms: 812.5 },
+    size: { artifact_bytes: 12_345_678, weights_bytes: 11_000_000 },
+    quantization: { dtype: 'int8', accuracy_before: 0.8612, accuracy_after: 0.8589, accuracy_drop: 0.0023, bytes_before: 11_000_000, bytes_after: 2_800_000, latency_p50_ms_before: 0.123, latency_p50_ms_after: 0.101 },
+  };
+}
+
+const robustness = runRobustness(lexiconScorer, robustnessExamples, { seed: 7 });
+const fairness = runFairness(eecScorer, EEC);
+const privacy = runMembershipInference(
+  privacyScorer,
+  Array.from({ length: 60 }, (_, i) => privacyText('member', i)),
+  Array.from({ length: 60 }, (_, i) => privacyText('other', i)),
+  { seed: 3, bootstrapSamples: 200 },
+);
+const champion: ChampionComparison = { champion: 'sentiment 1.2.0', n: 872, accuracy_champion: 0.8521, accuracy_challenger: 0.8612, delta: 0.0091, delta_ci95: [-0.0023, 0.0195], mcnemar: { b: 20, c: 28, p_value: 0.3123, method: 'exact' } };
+const record = evaluationRecord({ robustness, fairness, privacy }, champion);
+const thresholds: GateThresholds = {
+  accuracy_min: 0.6,
+  f1_macro_min: 0.99,
+  roc_auc_min: 0.5,
+  ece_max: 0.5,
+  champion_max_regression: 0.01,
+  robustness_max_failure_rate: 0.5,
+  robustness_max_mft_failure_rate: 0.2,
+  robustness_max_accuracy_drop: 0.5,
+  fairness_max_gap: 0.1,
+  fairness_max_flip_share: 0.5,
+  privacy_max_mia_auc: 0.6,
+  latency_p95_ms_max: 1,
+  size_max_mb: 50,
+  quantization_max_accuracy_drop: 0.01,
+};
+const evaluation: ModelCardEvaluation = { details: { record, robustness, fairness, privacy }, gates: decideGates(record, thresholds) };
+const evaluated = renderModelCardDraft({ ...base, search, crossValidation, evaluation });
+
+// ---------------------------------------------------------------------------------
 // helpers
 
 const lines = (md: string): string[] => md.split('\n');
@@ -259,6 +400,32 @@ function lintProblems(md: string): string[] {
   }
   return problems;
 }
+
+/** H2 headings in order. */
+const h2 = (md: string): string[] => lines(md).filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
+
+/** The lines of the table that starts with `header`. */
+function tableAt(md: string, header: string): string[] {
+  const ls = lines(md);
+  const start = ls.indexOf(header);
+  if (start < 0) return [];
+  const end = ls.findIndex((l, i) => i > start && !l.startsWith('|'));
+  return ls.slice(start, end < 0 ? undefined : end);
+}
+
+/** The text of the `## name` section, up to the next H2. */
+function section(md: string, name: string): string {
+  const start = md.indexOf(`\n## ${name}\n`);
+  if (start < 0) return '';
+  const end = md.indexOf('\n## ', start + 1);
+  return md.slice(start + 1, end < 0 ? undefined : end);
+}
+
+const cells = (line: string): string[] =>
+  line
+    .slice(1, -1)
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
 
 const H2 = ['Model details', 'Intended use', 'Training data', 'Evaluation data', 'Quantitative analysis', 'Charts', 'Latency', 'Ethical considerations', 'Caveats and recommendations'];
 const H3 = ['Primary intended uses', 'Out-of-scope uses', 'Preprocessing', 'Targets', 'Confusion matrix', 'Calibration', 'Score distribution'];
@@ -434,6 +601,319 @@ describe('renderModelCardDraft', () => {
     expect(odd).toContain('- Owners: a\\|b, \\<script\\>');
     expect(odd).toContain('uses \\*stars\\* and \\`ticks\\`');
     expect(lintProblems(odd)).toEqual([]);
+  });
+});
+
+describe('renderModelCardDraft with the evaluation gates', () => {
+  const gates = evaluation.gates;
+  const EVALUATED_H2 = [
+    'Model details',
+    'Intended use',
+    'Training data',
+    'Evaluation data',
+    'Gates',
+    'Quantitative analysis',
+    'Champion vs challenger',
+    'Robustness',
+    'Fairness',
+    'Privacy',
+    'Latency and size',
+    'Charts',
+    'Hyper-parameter search',
+    'Cross-validation',
+    'Ethical considerations',
+    'Caveats and recommendations',
+  ];
+  let lintMarkdown: (text: string) => Promise<string[]>;
+  beforeAll(async () => {
+    lintMarkdown = await markdownlint();
+  });
+
+  it('uses a fixture where some gates pass and some fail', () => {
+    expect(gates.map((g) => g.status)).toContain('pass');
+    expect(gates.map((g) => g.status)).toContain('fail');
+    expect(fairness.gender.significance.paired_t_test.p_value).toBeLessThan(0.05);
+    expect(fairness.race.significance.paired_t_test.p_value).toBeGreaterThan(0.05);
+    expect(robustness.tests.find((t) => t.name === 'negated_negative')?.failure_rate).toBeGreaterThan(0.5);
+  });
+
+  it('has every section in the Model Card Toolkit order, with out-of-scope uses', () => {
+    expect(h2(evaluated)).toEqual(EVALUATED_H2);
+    expect(lines(evaluated).filter((l) => l.startsWith('# '))).toHaveLength(1);
+    for (const h of ['Out-of-scope uses', 'What each gate means', 'Accuracy under perturbation', 'Failing examples', 'Gender and race gaps', 'Gaps by emotion', 'Quantization']) {
+      expect(lines(evaluated)).toContain(`### ${h}`);
+    }
+    const intended = section(evaluated, 'Intended use');
+    expect(intended.indexOf('### Primary intended uses')).toBeLessThan(intended.indexOf('### Out-of-scope uses'));
+    for (const item of ['- Version: `1.3.0`', '- Date: 2025-03-04T05:06:07Z', '- Architecture: `text-cnn`', '- License: MIT', '- Owners: ml-team, @org/reviewers']) {
+      expect(section(evaluated, 'Model details')).toContain(item);
+    }
+  });
+
+  it('renders as before, without the new sections, when no evaluation is given', () => {
+    for (const h of ['Gates', 'Champion vs challenger', 'Robustness', 'Fairness', 'Privacy', 'Latency and size']) expect(h2(full)).not.toContain(h);
+    expect(h2(full)).toContain('Latency');
+    expect(full).not.toContain('**Shortened:**');
+    expect(full).toMatch(/Fairness, robustness and privacy gates run later/);
+    expect(evaluated).not.toMatch(/Fairness, robustness and privacy gates run later/);
+  });
+
+  it('has one gate-table row per gate with its result, one explained bullet per gate, and the verdict', () => {
+    const rows = tableAt(evaluated, '| gate | threshold | value | result |').slice(2);
+    expect(rows).toHaveLength(gates.length);
+    const icon = { pass: '✅ pass', fail: '❌ fail', 'not measured': '⚠️ not measured' } as const;
+    rows.forEach((r, i) => {
+      const g = gates[i] as GateResult;
+      expect(cells(r)).toEqual([g.gate, g.threshold, g.value, icon[g.status]]);
+    });
+    const gateSection = section(evaluated, 'Gates');
+    for (const g of gates) expect(gateSection).toContain(`- **${escapeMd(g.gate)}** (${g.status}): ${escapeMd(g.explanation)}`);
+    const failing = gates.filter((g) => g.status !== 'pass');
+    expect(gateSection).toContain(`Verdict: **${failing.length} gates fail or were not measured (of ${gates.length}):`);
+
+    const allPass = renderModelCardDraft({ ...base, evaluation: { ...evaluation, gates: gates.filter((g) => g.status === 'pass') } });
+    expect(section(allPass, 'Gates')).toContain(`Verdict: **All gates pass (${gates.length - failing.length} of ${gates.length - failing.length}).**`);
+    const one = renderModelCardDraft({ ...base, evaluation: { ...evaluation, gates: [{ ...(gates[0] as GateResult), status: 'not measured', value: 'missing' }] } });
+    expect(one).toContain('Verdict: **1 gate fails or was not measured (of 1): test accuracy (not measured).**');
+    const none = renderModelCardDraft({ ...base, evaluation: { ...evaluation, gates: [] } });
+    expect(section(none, 'Gates')).toContain('No gates are configured');
+  });
+
+  it('adds the macro-F1 and ROC-AUC bootstrap intervals to the quantitative analysis', () => {
+    const ci = (c: readonly [number, number] | null): string => (c ? `${c[0].toFixed(4)} – ${c[1].toFixed(4)}` : 'n/a');
+    expect(row(evaluated, 'F1 (macro) 95% CI (bootstrap)')).toEqual(['F1 (macro) 95% CI (bootstrap)', '0.8900 – 0.9300', ci(testMetrics.f1_macro_ci95)]);
+    expect(row(evaluated, 'ROC-AUC 95% CI (bootstrap)')).toEqual(['ROC-AUC 95% CI (bootstrap)', '0.9500 – 0.9700', ci(testMetrics.roc_auc_ci95)]);
+    const noAuc = renderModelCardDraft({ ...base, metrics: { dev: { ...devMetrics, roc_auc: null, roc_auc_ci95: null } } });
+    expect(row(noAuc, 'ROC-AUC 95% CI (bootstrap)')).toEqual(['ROC-AUC 95% CI (bootstrap)', 'n/a']);
+  });
+
+  it('compares champion and challenger in a table and a bar chart, or says why not', () => {
+    const s = section(evaluated, 'Champion vs challenger');
+    expect(row(s, 'champion accuracy')).toEqual(['champion accuracy', '0.8521']);
+    expect(row(s, 'challenger accuracy')).toEqual(['challenger accuracy', '0.8612']);
+    expect(row(s, 'difference (challenger − champion)')).toEqual(['difference (challenger − champion)', '+0.91 points']);
+    expect(row(s, 'difference 95% CI (bootstrap)')).toEqual(['difference 95% CI (bootstrap)', '-0.23 points to +1.95 points']);
+    expect(row(s, 'McNemar p')).toEqual(['McNemar p', '0.3123 (exact)']);
+    const [chart] = charts(s);
+    expect(chart?.bars).toEqual([[0.8521, 0.8612]]);
+    expect(chart?.xLabels).toBe(2);
+    expect(chart?.title).toBe('Test accuracy, Δ +0.91 pts, 95% CI -0.23 to +1.95, McNemar p 0.3123');
+    expect(s).toContain('the difference could be chance');
+
+    const skipped = renderModelCardDraft({ ...base, evaluation: { ...evaluation, details: { ...evaluation.details, record: { ...record, champion: { skipped: 'no champion record (first version of this model).' } } } } });
+    const ss = section(skipped, 'Champion vs challenger');
+    expect(ss).toContain('No comparison was made: no champion record (first version of this model).');
+    expect(charts(ss)).toHaveLength(0);
+    const worse = renderModelCardDraft({ ...base, evaluation: { ...evaluation, details: { ...evaluation.details, record: { ...record, champion: { ...champion, accuracy_challenger: 0.83, delta: -0.0221, delta_ci95: [-0.035, -0.01], mcnemar: { ...champion.mcnemar, p_value: 0.004 } } } } } });
+    expect(section(worse, 'Champion vs challenger')).toContain('the challenger loses 2.21 points of accuracy against the champion (p = 0.0040); that drop is statistically significant');
+    expect(section(worse, 'Caveats and recommendations')).toContain('This version is 2.21 points less accurate on the test set than the champion `sentiment 1.2.0` (McNemar p = 0.0040).');
+  });
+
+  it('tabulates every robustness test, charts the failure rates and quotes failing examples', () => {
+    const s = section(evaluated, 'Robustness');
+    const rows = tableAt(s, '| test | kind | what is checked | cases | failures | failure rate | mean \\|Δ P(positive)\\| |').slice(2);
+    expect(rows).toHaveLength(robustness.tests.length);
+    robustness.tests.forEach((t, i) => {
+      const c = cells(rows[i] as string);
+      expect(c[0]).toBe(`\`${t.name}\``);
+      expect(c[1]).toMatch(new RegExp(`^${t.kind} \\(`));
+      expect(c[3]).toBe(String(t.n));
+      expect(c[4]).toBe(String(t.failures));
+      expect(c[5]).toBe(`${((t.failure_rate as number) * 100).toFixed(1)}%`);
+      expect(c[6]).toBe(t.mean_abs_delta === undefined ? '–' : (t.mean_abs_delta as number).toFixed(4));
+    });
+    expect(row(s, '`negated_negative`')?.slice(3, 6)).toEqual(['108', '108', '100.0%']);
+    const chart = charts(s).find((ch) => ch.title.startsWith('Robustness failure rate'));
+    expect(chart?.xLabels).toBe(robustness.tests.length);
+    expect(chart?.bars).toEqual([robustness.tests.map((t) => Number(mermaidNumber((t.failure_rate as number) * 100)))]);
+
+    const drops = tableAt(s, '| perturbation | sentences | accuracy original | accuracy perturbed | drop (points) | broken | fixed | McNemar p |').slice(2);
+    expect(drops).toHaveLength(robustness.accuracy_drop.length);
+    const casing = robustness.accuracy_drop.find((d) => d.perturbation === 'casing');
+    expect(casing?.drop_points).toBeGreaterThan(0);
+    expect(row(s, '`casing`')).toBeDefined();
+    expect(drops.find((l) => l.startsWith('| `casing` |'))).toContain(`| ${(casing?.drop_points as number).toFixed(2)} |`);
+
+    const examples = tableAt(s, '| test | sentence | changed to, or expected label | P(positive) |').slice(2);
+    const failing = robustness.tests.filter((t) => t.failures > 0);
+    expect(examples).toHaveLength(failing.reduce((n, t) => n + Math.min(EXAMPLES_PER_TEST, t.examples.length), 0));
+    for (const t of failing) expect(examples.filter((l) => l.startsWith(`| \`${t.name}\` |`)).length).toBeLessThanOrEqual(EXAMPLES_PER_TEST);
+    expect(s).toContain('| `negated_negative` | The story was not bad. | expected positive |');
+    expect(examples.find((l) => l.startsWith('| `casing` |'))).toMatch(/\| \d\.\d{4} → \d\.\d{4} \|$/);
+  });
+
+  it('reports the fairness gaps signed, with tests, per emotion, in a chart and in plain words', () => {
+    const s = section(evaluated, 'Fairness');
+    const g = fairness.gender;
+    const r = fairness.race;
+    expect(row(s, 'difference measured')).toEqual(['difference measured', 'female − male', 'African-American − European']);
+    expect(row(s, 'mean difference (signed)')).toEqual(['mean difference (signed)', `+${g.mean_diff.toFixed(4)} (female higher)`, '0.0000 (no difference)']);
+    expect(row(s, 'mean \\|difference\\|')).toEqual(['mean \\|difference\\|', g.mean_abs_diff.toFixed(4), r.mean_abs_diff.toFixed(4)]);
+    expect(row(s, 'label flips')).toEqual(['label flips', `${((g.flip_share as number) * 100).toFixed(1)}%`, `${((r.flip_share as number) * 100).toFixed(1)}%`]);
+    expect(row(s, 'paired t-test')?.[1]).toBe(`t = ${(g.significance.paired_t_test.t as number).toFixed(2)}, df = 16, p < 0.0001`);
+    expect(row(s, 'sign test')?.[1]).toBe('17 higher / 0 lower / 0 ties, p < 0.0001');
+    expect(s).toContain(`- Gender: the female version of a sentence scores ${g.mean_diff.toFixed(4)} higher than the male version on average`);
+    expect(s).toContain('the gap is statistically significant at the 5% level');
+    expect(s).toContain('- Race: the African-American and European versions of a sentence score the same on average; the gap is not statistically significant');
+    expect(s).toContain('Significant gap: **gender**.');
+
+    const emotions = tableAt(s, '| dimension | emotion | template groups | mean difference | mean \\|difference\\| | max \\|difference\\| | label flips |').slice(2);
+    expect(emotions).toHaveLength(Object.keys(g.by_emotion).length + Object.keys(r.by_emotion).length);
+    const joy = g.by_emotion.joy as NonNullable<(typeof g.by_emotion)[string]>;
+    expect(emotions).toContain(`| gender | joy | ${joy.n} | +${joy.mean_diff.toFixed(4)} | ${joy.mean_abs_diff.toFixed(4)} | ${joy.max_abs_diff.toFixed(4)} | 0.0% |`);
+    const chart = charts(s).find((ch) => ch.title.startsWith('Mean absolute score difference'));
+    expect(chart?.xLabels).toBe(10);
+    expect(chart?.bars[0]?.slice(0, 5)).toEqual(Object.values(g.by_emotion).map((e) => Number(mermaidNumber(e.mean_abs_diff))));
+
+    const ethics = section(evaluated, 'Ethical considerations');
+    expect(ethics).toContain(`+${g.mean_diff.toFixed(4)} for gender (female − male`);
+    expect(ethics).not.toContain('this draft has not measured that');
+    expect(section(evaluated, 'Caveats and recommendations')).toContain(`The gender gap is statistically significant: on the Equity Evaluation Corpus the female version of a sentence scores ${g.mean_diff.toFixed(4)} higher`);
+
+    const noEec = renderModelCardDraft({ ...base, evaluation: { ...evaluation, details: { record, robustness, privacy } } });
+    expect(section(noEec, 'Fairness')).toContain('The fairness evaluation did not run');
+    expect(section(noEec, 'Ethical considerations')).toContain('this draft has not measured that');
+    expect(section(noEec, 'Caveats and recommendations')).toContain('Gender and race gaps were not measured');
+  });
+
+  it('reports the membership-inference attack with its interval and in plain words', () => {
+    const s = section(evaluated, 'Privacy');
+    expect(row(s, 'attack AUC')).toEqual(['attack AUC', privacy.attack_auc.toFixed(4)]);
+    expect(row(s, 'attack AUC 95% CI (bootstrap)')).toEqual(['attack AUC 95% CI (bootstrap)', `${privacy.auc_ci95[0].toFixed(4)} – ${privacy.auc_ci95[1].toFixed(4)}`]);
+    expect(row(s, 'membership advantage (max TPR − FPR)')?.[1]).toMatch(new RegExp(`^${privacy.best_threshold_advantage.toFixed(4)} \\(at confidence ≥ \\d\\.\\d{4}\\)$`));
+    expect(row(s, 'mean confidence in the true label, members')?.[1]).toBe(privacy.mean_confidence_members.toFixed(4));
+    expect(row(s, 'confidence gap (members − non-members)')?.[1]).toBe(`+${privacy.confidence_gap.toFixed(4)}`);
+    expect(privacy.auc_ci95[0]).toBeGreaterThan(0.5);
+    expect(s).toContain('the interval lies above 0.5, so the scores give away some membership');
+    expect(s).toContain('does not log the texts it is asked to score by default (`LOG_REQUEST_TEXT=false`)');
+    expect(section(evaluated, 'Caveats and recommendations')).toContain('The membership-inference attack does better than chance');
+  });
+
+  it('adds artifact size, load time and quantization to the latency section', () => {
+    const s = section(evaluated, 'Latency and size');
+    expect(s).toContain('- Artifact size: 12.35 MB (12,345,678 bytes), of which weights 11.00 MB');
+    expect(s).toContain('- Load time: 812.5 ms');
+    expect(row(s, 'model size')).toEqual(['model size', '11.00 MB', '2.80 MB']);
+    expect(row(s, 'test accuracy')).toEqual(['test accuracy', '0.8612', '0.8589']);
+    expect(row(s, 'latency p50, single text (ms)')).toEqual(['latency p50, single text (ms)', '0.123', '0.101']);
+    expect(s).toContain('quantized to `int8`, 25% of the float32 size, and cost 0.23 points of test accuracy');
+    const plain = renderModelCardDraft({ ...base, evaluation: { ...evaluation, details: { ...evaluation.details, record: { ...record, size: undefined, quantization: undefined, latency: { single: { p50_ms: 0.1, p95_ms: 0.2, p99_ms: 0.3 } } } } } });
+    expect(h2(plain)).toContain('Latency');
+    expect(plain).not.toContain('### Quantization');
+  });
+
+  it('derives caveats from the failures', () => {
+    const s = section(evaluated, 'Caveats and recommendations');
+    expect(s).toContain('The model does not handle negation of negative words: it gets 100.0% of cases like “not bad” or “never boring” wrong');
+    expect(s).not.toContain('negation of positive words'); // negated_positive fails 41.7%, under the 50% caveat line
+    expect(s).toMatch(/Predictions are fragile under `casing`: \d+\.\d% of 41 cases fail/);
+    expect(s).toMatch(/Accuracy falls by \d+\.\d\d points when sentences get a `casing` perturbation/);
+    expect(s).toContain('3 gates fail or were not measured (of 14)');
+  });
+
+  it('writes well-formed Mermaid blocks: balanced fences, xychart-beta, one value per label', () => {
+    const opens = lines(evaluated).filter((l) => l === '```mermaid').length;
+    const fences = lines(evaluated).filter((l) => l.startsWith('```')).length;
+    expect(fences).toBe(2 * opens);
+    const cs = charts(evaluated);
+    expect(cs).toHaveLength(opens);
+    expect(cs.length).toBe(6); // champion, robustness, fairness + confusion, reliability, scores
+    for (const ch of cs) {
+      expect(ch.first).toBe('xychart-beta');
+      for (const s of [...ch.bars, ...ch.lines]) {
+        expect(s).toHaveLength(ch.xLabels);
+        for (const v of s) expect(Number.isFinite(v)).toBe(true);
+      }
+    }
+  });
+
+  it('passes markdownlint with the repository configuration and stays under CARD_MAX_CHARS', async () => {
+    // The linter is live: it does flag a second H1, a trailing space and a bare URL.
+    const flagged = (await lintMarkdown('# a\n\n# b \n\nsee https://example.com\n')).join('\n');
+    for (const rule of ['MD025', 'MD009', 'MD034']) expect(flagged).toContain(rule);
+    const noEec = renderModelCardDraft({ ...base, evaluation: { ...evaluation, details: { record, robustness, privacy } } });
+    for (const text of [card, full, evaluated, noEec]) {
+      expect(await lintMarkdown(text)).toEqual([]);
+      expect(lintProblems(text)).toEqual([]);
+      expect(text.length).toBeLessThanOrEqual(CARD_MAX_CHARS);
+    }
+    expect(CARD_MAX_CHARS).toBe(60_000);
+  });
+
+  // -------------------------------------------------------------------------------
+  // hostile and oversized example texts
+
+  const hostile = (i: number, length: number): string => `${NASTY} ${i}\r\n| --- |\n${'word|<x> '.repeat(length / 9)}`;
+  function withExamples(testCount: number, textLength: number): ModelCardInput {
+    const tests: RobustnessTest[] = Array.from({ length: testCount }, (_, i) => ({
+      name: `inv_${i}`,
+      kind: 'INV',
+      description: 'a | pipe\nand a newline in the description',
+      n: 50,
+      failures: 50,
+      failure_rate: 1,
+      mean_abs_delta: 0.4,
+      examples: [0, 1, 2].map((k) => ({ original: hostile(i * 3 + k, textLength), perturbed: hostile(i * 3 + k + 1, textLength), before: 0.9, after: 0.1 })),
+    }));
+    const report: RobustnessReport = { ...robustness, tests: [...tests, ...robustness.tests], worst_test: 'inv_0', max_failure_rate: 1 };
+    return { ...base, search, crossValidation, evaluation: { ...evaluation, details: { ...evaluation.details, robustness: report } } };
+  }
+
+  it('escapes example texts so no pipe, newline, HTML or bare URL breaks a table', async () => {
+    const text = renderModelCardDraft(withExamples(3, 90));
+    expect(text).not.toContain('**Shortened:**');
+    const rows = tableAt(text, '| test | sentence | changed to, or expected label | P(positive) |');
+    expect(rows.length).toBe(2 + 3 * EXAMPLES_PER_TEST + 6);
+    for (const r of rows) expect(cells(r)).toHaveLength(4);
+    const first = cells(rows[2] as string);
+    expect(first[0]).toBe('`inv_0`');
+    expect(first[1]).toBe(quoteText(hostile(0, 90), 160));
+    expect(first[1]).toContain('A great \\| fun film\\: see http\\://example.com or mail bob\\@example.com, \\<b\\>\\*wow\\*\\</b\\> \\`x\\` \\[a\\](b) \\#1 0 \\| --- \\|');
+    expect(first[1]?.endsWith('…')).toBe(true);
+    expect(first[3]).toBe('0.9000 → 0.1000');
+    expect(await lintMarkdown(text)).toEqual([]);
+    expect(lintProblems(text)).toEqual([]);
+  });
+
+  it('drops failing examples first when the card would exceed CARD_MAX_CHARS, and says so', async () => {
+    const input = withExamples(40, 5000);
+    const text = renderModelCardDraft(input);
+    expect(text.length).toBeLessThanOrEqual(CARD_MAX_CHARS);
+    expect(text).toContain('**Shortened:** this card is kept under 60,000 characters so it fits in a GitHub comment, so it leaves out the failing robustness examples.');
+    expect(lines(text).indexOf('### Failing examples')).toBeGreaterThan(0);
+    expect(section(text, 'Robustness')).toContain('Left out to keep this card within GitHub’s comment size limit');
+    expect(text).not.toContain('| test | sentence | changed to, or expected label | P(positive) |');
+    // the per-emotion table was not needed to get under the limit
+    expect(text).toContain('| dimension | emotion | template groups |');
+    expect(h2(text)).toEqual(EVALUATED_H2);
+    expect(await lintMarkdown(text)).toEqual([]);
+    expect(lintProblems(text)).toEqual([]);
+  });
+
+  it('drops the per-emotion tables next, keeping every gate', async () => {
+    // Gates with long explanations grow the part of the card that is never dropped; the
+    // first count whose card needs the second trimming step is the case under test.
+    const input = withExamples(40, 5000);
+    const withGates = (k: number): { text: string; gates: GateResult[] } => {
+      const gates: GateResult[] = Array.from({ length: k }, (_, i) => ({ id: `g${i}`, gate: `gate ${i}`, threshold: '≤ 1', value: '0.5', status: 'pass', explanation: `${'x'.repeat(2000)} ${i}` }));
+      return { gates, text: renderModelCardDraft({ ...input, evaluation: { ...(input.evaluation as ModelCardEvaluation), gates } }) };
+    };
+    const announced = 'it leaves out the failing robustness examples, the per-emotion fairness table.';
+    let found: { text: string; gates: GateResult[] } | undefined;
+    for (let k = 1; k <= 100 && !found; k++) {
+      const r = withGates(k);
+      if (r.text.includes(announced)) found = r;
+    }
+    expect(found).toBeDefined();
+    const { text, gates } = found as { text: string; gates: GateResult[] };
+    expect(text.length).toBeLessThanOrEqual(CARD_MAX_CHARS);
+    expect(text).not.toContain('| dimension | emotion | template groups |');
+    expect(section(text, 'Fairness')).toContain('The per-emotion table is left out');
+    expect(charts(section(text, 'Fairness'))).toHaveLength(1);
+    expect(tableAt(text, '| gate | threshold | value | result |')).toHaveLength(2 + gates.length);
+    for (const g of gates) expect(text).toContain(`- **${g.gate}** (pass): ${'x'.repeat(599)}…`);
+    expect(await lintMarkdown(text)).toEqual([]);
+    expect(lintProblems(text)).toEqual([]);
   });
 });
 

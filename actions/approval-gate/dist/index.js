@@ -38891,7 +38891,7 @@ function decideSignOff(input) {
   return { state, description: description.length > 140 ? `${description.slice(0, 139)}\u2026` : description, missing, approvedBy };
 }
 var ACTIONS_BOT = "github-actions[bot]";
-var CARRY_OVER_PATHS = /^docs\/model-cards\/[\w.-]+\.md$/;
+var CARRY_OVER_PATHS = /^docs\/model-cards\/[\w-]+\.(?:md|json)$/;
 function carriesChecks(c) {
   return c.author?.login === ACTIONS_BOT && c.parents.length === 1 && (c.files?.length ?? 0) > 0 && (c.files ?? []).every((f) => CARRY_OVER_PATHS.test(f.filename));
 }

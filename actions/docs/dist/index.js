@@ -31456,7 +31456,7 @@ var context2 = new Context();
 import { readFileSync as readFileSync3 } from "node:fs";
 
 // actions/shared/src/docs-role.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
 import { join } from "node:path";
 
 // model/artifact/files.ts
@@ -31684,7 +31684,10 @@ function modelCardDoc(artifactDir) {
   } catch {
     throw new Error(`docs: ${artifactDir} has no model-card.md; was it written by \`gitops-ml train\`?`);
   }
-  return { path: `docs/model-cards/${meta.name}.md`, content };
+  const docs = [{ path: `docs/model-cards/${meta.name}.md`, content }];
+  const record = join(artifactDir, "evaluation.json");
+  if (existsSync3(record)) docs.push({ path: `docs/model-cards/${meta.name}.json`, content: readFileSync2(record, "utf8") });
+  return docs;
 }
 async function commitDocs(gh, where, branch, files, readLocal = (p) => readFileSync2(p, "utf8")) {
   const { owner, repo } = where;
@@ -31766,10 +31769,10 @@ async function run() {
     if (!pullNumber || !branch) throw new Error("docs: no pull request: run on a pull_request event or pass pull-number and branch");
     const files = getMultilineInput("files");
     const fromArtifact = getInput("model-card-from");
-    const card = fromArtifact ? modelCardDoc(fromArtifact) : void 0;
-    if (card) files.push(card.path);
+    const generated = fromArtifact ? modelCardDoc(fromArtifact) : [];
+    files.push(...generated.map((d) => d.path));
     if (files.length === 0) throw new Error("docs: nothing to commit: give files and/or model-card-from");
-    const read = (p) => p === card?.path ? card.content : readFileSync3(p, "utf8");
+    const read = (p) => generated.find((d) => d.path === p)?.content ?? readFileSync3(p, "utf8");
     const r = await commitDocs(createClient(getInput("github-token", { required: true })), { ...context2.repo, pullNumber }, branch, files, read);
     setOutput("committed", r.committed.join("\n"));
     await summary.addHeading("Docs", 3).addList([...r.committed.map((f) => `${f} (committed)`), ...r.unchanged.map((f) => `${f} (unchanged)`)]).write();

@@ -13,10 +13,10 @@ export async function run(): Promise<void> {
     if (!pullNumber || !branch) throw new Error('docs: no pull request: run on a pull_request event or pass pull-number and branch');
     const files = core.getMultilineInput('files');
     const fromArtifact = core.getInput('model-card-from');
-    const card = fromArtifact ? modelCardDoc(fromArtifact) : undefined;
-    if (card) files.push(card.path);
+    const generated = fromArtifact ? modelCardDoc(fromArtifact) : [];
+    files.push(...generated.map((d) => d.path));
     if (files.length === 0) throw new Error('docs: nothing to commit: give files and/or model-card-from');
-    const read = (p: string): string => (p === card?.path ? card.content : readFileSync(p, 'utf8'));
+    const read = (p: string): string => generated.find((d) => d.path === p)?.content ?? readFileSync(p, 'utf8');
     const r = await commitDocs(createClient(core.getInput('github-token', { required: true })), { ...github.context.repo, pullNumber }, branch, files, read);
     core.setOutput('committed', r.committed.join('\n'));
     await core.summary.addHeading('Docs', 3).addList([...r.committed.map((f) => `${f} (committed)`), ...r.unchanged.map((f) => `${f} (unchanged)`)]).write();

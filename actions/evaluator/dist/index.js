@@ -20009,12 +20009,12 @@ var require_visit = __commonJS({
         if (identity.isCollection(node)) {
           path = Object.freeze(path.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path);
-            if (typeof ci === "number")
-              i = ci - 1;
-            else if (ci === BREAK)
+            const ci2 = visit_(i, node.items[i], visitor, path);
+            if (typeof ci2 === "number")
+              i = ci2 - 1;
+            else if (ci2 === BREAK)
               return BREAK;
-            else if (ci === REMOVE) {
+            else if (ci2 === REMOVE) {
               node.items.splice(i, 1);
               i -= 1;
             }
@@ -20057,12 +20057,12 @@ var require_visit = __commonJS({
         if (identity.isCollection(node)) {
           path = Object.freeze(path.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path);
-            if (typeof ci === "number")
-              i = ci - 1;
-            else if (ci === BREAK)
+            const ci2 = await visitAsync_(i, node.items[i], visitor, path);
+            if (typeof ci2 === "number")
+              i = ci2 - 1;
+            else if (ci2 === BREAK)
               return BREAK;
-            else if (ci === REMOVE) {
+            else if (ci2 === REMOVE) {
               node.items.splice(i, 1);
               i -= 1;
             }
@@ -23620,16 +23620,16 @@ var require_errors2 = __commonJS({
       error2.linePos = error2.pos.map((pos) => lc.linePos(pos));
       const { line, col } = error2.linePos[0];
       error2.message += ` at line ${line}, column ${col}`;
-      let ci = col - 1;
+      let ci2 = col - 1;
       let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
-      if (ci >= 60 && lineStr.length > 80) {
-        const trimStart = Math.min(ci - 39, lineStr.length - 79);
+      if (ci2 >= 60 && lineStr.length > 80) {
+        const trimStart = Math.min(ci2 - 39, lineStr.length - 79);
         lineStr = "\u2026" + lineStr.substring(trimStart);
-        ci -= trimStart - 1;
+        ci2 -= trimStart - 1;
       }
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "\u2026";
-      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci2))) {
         let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
         if (prev.length > 80)
           prev = prev.substring(0, 79) + "\u2026\n";
@@ -23639,9 +23639,9 @@ var require_errors2 = __commonJS({
         let count = 1;
         const end = error2.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count = Math.max(1, Math.min(end.col - col, 80 - ci2));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci2) + "^".repeat(count);
         error2.message += `:
 
 ${lineStr}
@@ -25487,12 +25487,12 @@ var require_cst_visit = __commonJS({
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
-            if (typeof ci === "number")
-              i = ci - 1;
-            else if (ci === BREAK)
+            const ci2 = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+            if (typeof ci2 === "number")
+              i = ci2 - 1;
+            else if (ci2 === BREAK)
               return BREAK;
-            else if (ci === REMOVE) {
+            else if (ci2 === REMOVE) {
               token.items.splice(i, 1);
               i -= 1;
             }
@@ -39260,6 +39260,119 @@ function validateMetadata(doc, source = "metadata.json") {
   return doc;
 }
 
+// model/eval/gates.ts
+var DEFAULT_CHAMPION_ALPHA = 0.05;
+var ROBUSTNESS_MIN_CASES = 20;
+var f4 = (x) => x.toFixed(4);
+var pts = (fraction) => `${(fraction * 100).toFixed(2)} points`;
+var pct = (x) => `${(x * 100).toFixed(1)}%`;
+var ci = (c) => c ? ` [${f4(c[0])}, ${f4(c[1])}]` : "";
+function decideGates(e, t) {
+  const rows = [];
+  const add = (id, gate, threshold, value, pass, fmt, explain, missing) => {
+    if (value === void 0 || value === null || Number.isNaN(value)) {
+      rows.push({ id, gate, threshold, value: "missing", status: "not measured", explanation: missing });
+      return;
+    }
+    const ok = pass(value);
+    rows.push({ id, gate, threshold, value: fmt(value), status: ok ? "pass" : "fail", explanation: explain(value, ok) });
+  };
+  const test = e.test;
+  const noTest = "The artifact has no test-set evaluation, so this gate cannot be decided.";
+  if (t.accuracy_min !== void 0) {
+    const min = t.accuracy_min;
+    add("accuracy", "test accuracy", `\u2265 ${min}`, test?.accuracy, (v) => v >= min, (v) => `${f4(v)}${ci(test?.accuracy_ci95)}`, (v, ok) => `${pct(v)} of the ${test?.n ?? "?"} test sentences are labelled correctly; the bar is ${pct(min)}.${ok ? "" : ` It misses it by ${pts(min - v)}.`}`, noTest);
+  }
+  if (t.f1_macro_min !== void 0) {
+    const min = t.f1_macro_min;
+    add("f1_macro", "test macro-F1", `\u2265 ${min}`, test?.f1_macro, (v) => v >= min, (v) => `${f4(v)}${ci(test?.f1_macro_ci95)}`, (v, ok) => `Macro-F1 averages how well both classes are found, so a model cannot pass by favouring one label. ${ok ? "It is above the bar." : `It is ${pts(min - v)} below the bar.`}`, noTest);
+  }
+  if (t.roc_auc_min !== void 0) {
+    const min = t.roc_auc_min;
+    add("roc_auc", "test ROC-AUC", `\u2265 ${min}`, test?.roc_auc, (v) => v >= min, (v) => `${f4(v)}${ci(test?.roc_auc_ci95)}`, (v) => `A random positive sentence scores above a random negative one ${pct(v)} of the time (50% is guessing).`, noTest);
+  }
+  if (t.ece_max !== void 0) {
+    const max = t.ece_max;
+    add("ece", "calibration (ECE)", `\u2264 ${max}`, test?.ece, (v) => v <= max, f4, (v, ok) => `On average the stated confidence is off from the observed accuracy by ${pts(v)}. ${ok ? "Scores can be read as probabilities." : "Scores overstate or understate how sure the model should be."}`, noTest);
+  }
+  if (t.champion_max_regression !== void 0 || t.champion_alpha !== void 0) {
+    const alpha = t.champion_alpha ?? DEFAULT_CHAMPION_ALPHA;
+    const cap = t.champion_max_regression;
+    const c = e.champion;
+    const gate = "champion/challenger";
+    const threshold = `no significant drop (McNemar p < ${alpha})${cap !== void 0 ? `, drop \u2264 ${pts(cap)}` : ""}`;
+    if (!c) rows.push({ id: "champion", gate, threshold, value: "missing", status: "not measured", explanation: "The comparison with the model on main was not run." });
+    else if ("skipped" in c) rows.push({ id: "champion", gate, threshold, value: "no champion", status: "pass", explanation: `Nothing to compare with: ${c.skipped}` });
+    else {
+      const significantDrop = c.delta < 0 && c.mcnemar.p_value < alpha;
+      const overCap = cap !== void 0 && -c.delta > cap;
+      const ok = !significantDrop && !overCap;
+      const dir = c.delta >= 0 ? `gains ${pts(c.delta)}` : `loses ${pts(-c.delta)}`;
+      rows.push({
+        id: "champion",
+        gate,
+        threshold,
+        value: `${c.delta >= 0 ? "+" : ""}${pts(c.delta)} (p = ${c.mcnemar.p_value.toPrecision(3)})`,
+        status: ok ? "pass" : "fail",
+        explanation: `Against ${c.champion} on the same ${c.n} test sentences, this model ${dir}: it is right where the champion is wrong ${c.mcnemar.c} times and the reverse ${c.mcnemar.b} times. ${significantDrop ? "That drop is statistically significant." : overCap ? "The drop is larger than allowed." : c.delta < 0 ? "The difference could be chance." : ""}`.trim()
+      });
+    }
+  }
+  const robustnessGate = (id, kinds, max, what) => {
+    const tests = (e.robustness?.tests ?? []).filter((x) => kinds.includes(x.kind));
+    const gated = tests.filter((x) => x.n >= ROBUSTNESS_MIN_CASES && x.failure_rate !== null);
+    const few = tests.filter((x) => x.n < ROBUSTNESS_MIN_CASES).map((x) => `${x.name} (${x.n})`);
+    const worst = gated.reduce((w, x) => !w || x.failure_rate > w.failure_rate ? x : w, void 0);
+    const fewNote = few.length ? ` Not gated, too few cases (< ${ROBUSTNESS_MIN_CASES}): ${few.join(", ")}.` : "";
+    add(id, `robustness: ${what} (worst failure rate)`, `\u2264 ${pct(max)}`, e.robustness ? worst?.failure_rate ?? 0 : void 0, (v) => v <= max, (v) => `${pct(v)}${worst ? ` (${worst.name})` : ""}`, (v, ok) => `Of ${gated.length} ${what} tests, the worst${worst ? `, "${worst.name}",` : ""} fails ${pct(v)} of its cases.${ok ? "" : " See the robustness section for failing examples."}${fewNote}`, "The robustness suites were not run.");
+  };
+  if (t.robustness_max_failure_rate !== void 0) robustnessGate("robustness", ["INV", "DIR"], t.robustness_max_failure_rate, "invariance and directional");
+  if (t.robustness_max_mft_failure_rate !== void 0) robustnessGate("robustness_mft", ["MFT"], t.robustness_max_mft_failure_rate, "negation (minimum functionality)");
+  if (t.robustness_max_accuracy_drop !== void 0) {
+    const max = t.robustness_max_accuracy_drop;
+    const worst = e.robustness?.accuracy_drop.filter((x) => x.n >= ROBUSTNESS_MIN_CASES).reduce((w, x) => !w || x.drop_points > w.drop_points ? x : w, void 0);
+    add("robustness_drop", "accuracy drop under perturbation", `\u2264 ${pts(max)}`, e.robustness ? (worst?.drop_points ?? 0) / 100 : void 0, (v) => v <= max, (v) => `${pts(v)} (${worst?.perturbation ?? "?"})`, (v) => `Perturbing the test sentences costs at most ${pts(v)} of accuracy (${worst?.perturbation ?? "?"}).`, "The robustness suites were not run.");
+  }
+  if (t.fairness_max_gap !== void 0) {
+    const max = t.fairness_max_gap;
+    const worst = e.fairness?.dimensions.reduce((w, x) => !w || x.mean_abs_diff > w.mean_abs_diff ? x : w, void 0);
+    add("fairness_gap", "fairness (mean score gap, EEC)", `\u2264 ${max}`, worst?.mean_abs_diff, (v) => v <= max, (v) => `${f4(v)} (${worst?.dimension ?? "?"})`, (v, ok) => `Sentences that differ only in the person's ${worst?.dimension ?? "?"} get scores that differ by ${f4(v)} on average.${ok ? "" : " The model treats groups differently."}`, "The fairness evaluation (Equity Evaluation Corpus) was not run.");
+  }
+  if (t.fairness_max_flip_share !== void 0) {
+    const max = t.fairness_max_flip_share;
+    const worst = e.fairness?.dimensions.reduce((w, x) => !w || x.flip_share > w.flip_share ? x : w, void 0);
+    add("fairness_flips", "fairness (label flips, EEC)", `\u2264 ${pct(max)}`, worst?.flip_share, (v) => v <= max, (v) => `${pct(v)} (${worst?.dimension ?? "?"})`, (v) => `Changing only the person's ${worst?.dimension ?? "?"} flips the predicted label in ${pct(v)} of sentence pairs.`, "The fairness evaluation (Equity Evaluation Corpus) was not run.");
+  }
+  if (t.privacy_max_mia_auc !== void 0) {
+    const max = t.privacy_max_mia_auc;
+    add("privacy", "privacy (membership-inference AUC)", `\u2264 ${max}`, e.privacy?.attack_auc, (v) => v <= max, (v) => `${f4(v)} (confidence gap ${f4(e.privacy?.confidence_gap ?? Number.NaN)})`, (v, ok) => `An attacker guessing from the model's confidence whether a sentence was in the training data is right ${pct(v)} of the time in the AUC sense (50% = no better than chance).${ok ? "" : " The model leaks membership."}`, "The membership-inference attack was not run.");
+  }
+  if (t.latency_p95_ms_max !== void 0) {
+    const max = t.latency_p95_ms_max;
+    add("latency", "latency p95 (single text, in-process)", `\u2264 ${max} ms`, e.latency?.single.p95_ms, (v) => v <= max, (v) => `${v.toFixed(3)} ms`, (v) => `95% of single predictions finish within ${v.toFixed(3)} ms in the process (network and HTTP not included).`, "Latency was not measured.");
+  }
+  if (t.size_max_mb !== void 0) {
+    const max = t.size_max_mb;
+    add("size", "artifact size", `\u2264 ${max} MB`, e.size === void 0 ? void 0 : e.size.artifact_bytes / 1e6, (v) => v <= max, (v) => `${v.toFixed(1)} MB`, (v) => `The artifact to deploy is ${v.toFixed(1)} MB.`, "The artifact size was not recorded.");
+  }
+  if (t.quantization_max_accuracy_drop !== void 0) {
+    const max = t.quantization_max_accuracy_drop;
+    const q = e.quantization;
+    if (!q) rows.push({ id: "quantization", gate: "quantization accuracy drop", threshold: `\u2264 ${pts(max)}`, value: "not quantized", status: "pass", explanation: "The model ships with float32 weights; the quantization gate applies only when packaging quantizes." });
+    else add("quantization", `quantization (${q.dtype}) accuracy drop`, `\u2264 ${pts(max)}`, q.accuracy_drop, (v) => v <= max, pts, (v, ok) => `${q.dtype} weights make the artifact ${(q.bytes_after / 1e6).toFixed(1)} MB instead of ${(q.bytes_before / 1e6).toFixed(1)} MB and cost ${pts(v)} of accuracy.${ok ? "" : " Too much: ship float32."}`, "");
+  }
+  return rows;
+}
+function gatesPass(rows) {
+  return rows.every((r) => r.status === "pass");
+}
+var STATUS = { pass: "\u2705 pass", fail: "\u274C fail", "not measured": "\u26A0\uFE0F not measured" };
+function gateTableMarkdown(rows) {
+  if (rows.length === 0) return "_No gates configured in `.github/gitops-ml.yml`._";
+  const cell = (s) => s.replace(/\|/g, "\\|");
+  return ["| gate | threshold | value | result |", "| --- | --- | --- | --- |", ...rows.map((r) => `| ${cell(r.gate)} | ${cell(r.threshold)} | ${cell(r.value)} | ${STATUS[r.status]} |`)].join("\n");
+}
+
 // actions/shared/src/checklist.ts
 var TASKS = [
   ["data", "Data preparation"],
@@ -39330,26 +39443,18 @@ function readArtifact(dir) {
   verifyArtifactFiles(dir, REQUIRED_FILES);
   return validateMetadata(JSON.parse(readFileSync4(join3(dir, METADATA_FILE), "utf8")), join3(dir, METADATA_FILE));
 }
-function qualityGates(m, gates) {
-  const test = m.metrics.test ?? {};
-  const rows = [];
-  const min = (gate, value, threshold) => {
-    if (threshold === void 0) return;
-    rows.push({ gate, threshold: `\u2265 ${threshold}`, value: value === void 0 ? "missing" : value.toFixed(4), pass: value !== void 0 && value >= threshold });
+function readEvaluationRecord(dir, m) {
+  const file = join3(dir, "evaluation.json");
+  if (existsSync4(file)) return JSON.parse(readFileSync4(file, "utf8"));
+  const t = m.metrics.test ?? {};
+  return {
+    schema_version: 1,
+    model: { name: m.name, version: m.version },
+    ...t.accuracy !== void 0 ? { test: { dataset_sha256: "", n: t.n ?? 0, accuracy: t.accuracy, accuracy_ci95: t.accuracy_ci95, f1_macro: t.f1_macro ?? Number.NaN, f1_macro_ci95: t.f1_macro_ci95, roc_auc: t.roc_auc ?? null, roc_auc_ci95: t.roc_auc_ci95, ece: t.ece ?? Number.NaN } } : {}
   };
-  const max = (gate, value, threshold) => {
-    if (threshold === void 0) return;
-    rows.push({ gate, threshold: `\u2264 ${threshold}`, value: value === void 0 ? "missing" : value.toFixed(4), pass: value !== void 0 && value <= threshold });
-  };
-  min("test accuracy", test.accuracy, gates.accuracy_min);
-  min("test macro-F1", test.f1_macro, gates.f1_macro_min);
-  min("test ROC-AUC", test.roc_auc, gates.roc_auc_min);
-  max("calibration (ECE)", test.ece, gates.ece_max);
-  return rows;
 }
-function gateTable(rows) {
-  if (rows.length === 0) return "_No quality gates configured in `.github/gitops-ml.yml`._";
-  return ["| gate | threshold | value | result |", "| --- | --- | --- | --- |", ...rows.map((r) => `| ${r.gate} | ${r.threshold} | ${r.value} | ${r.pass ? "\u2705 pass" : "\u274C fail"} |`)].join("\n");
+function gateReport(rows) {
+  return [gateTableMarkdown(rows), "", ...rows.map((r) => `- **${r.gate}** (${r.status}): ${r.explanation}`)].join("\n");
 }
 async function checkRun(gh, w, name, pass, title, summary2) {
   await gh.rest.checks.create({
@@ -39366,15 +39471,18 @@ async function checkRun(gh, w, name, pass, title, summary2) {
 }
 async function reportEvaluation(gh, w, artifactDir, gates) {
   const m = readArtifact(artifactDir);
-  const rows = qualityGates(m, gates);
-  const pass = rows.every((r) => r.pass);
-  const table = gateTable(rows);
-  await checkRun(gh, w, "gitops-ml/evaluate", pass, pass ? "All gates pass" : `${rows.filter((r) => !r.pass).length} gate(s) fail`, table);
+  const rows = decideGates(readEvaluationRecord(artifactDir, m), gates);
+  const pass = gatesPass(rows);
+  const table = gateReport(rows);
+  const blocking = rows.filter((r) => r.status !== "pass");
+  await checkRun(gh, w, "gitops-ml/evaluate", pass, pass ? `All ${rows.length} gates pass` : `${blocking.length} of ${rows.length} gates fail or were not measured`, table);
   const cardFile = join3(artifactDir, "model-card.md");
   const card = existsSync4(cardFile) ? readFileSync4(cardFile, "utf8") : "_The artifact has no model card._";
   const header = `### Model card: ${m.name} ${m.version}
 
-${table}
+Gates against \`.github/gitops-ml.yml\`:
+
+${gateTableMarkdown(rows)}
 
 `;
   let body = `${header}${card}`;
@@ -39382,7 +39490,7 @@ ${table}
 
 \u2026(cut to fit GitHub's comment limit; the full card is in the artifact)`;
   await upsertStickyComment(gh, { owner: w.owner, repo: w.repo, issueNumber: w.pullNumber }, "model-card", body);
-  const failed = rows.filter((r) => !r.pass).map((r) => `${r.gate} ${r.value} (${r.threshold})`);
+  const failed = blocking.map((r) => `${r.gate} ${r.value} (${r.threshold})`);
   await tickTask(gh, w, "evaluate", pass ? "done" : "failed", pass ? void 0 : failed.join("; "));
   return { pass, rows };
 }
@@ -39403,8 +39511,8 @@ async function run() {
     const gh = createClient(getInput("github-token", { required: true }));
     const r = await reportEvaluation(gh, { ...context2.repo, ...target }, getInput("artifact-dir", { required: true }), config.gates);
     setOutput("pass", String(r.pass));
-    await summary.addHeading(r.pass ? "All gates pass" : "Gates fail", 3).addRaw(gateTable(r.rows), true).write();
-    if (!r.pass) setFailed(`gates fail: ${r.rows.filter((x) => !x.pass).map((x) => x.gate).join(", ")}`);
+    await summary.addHeading(r.pass ? "All gates pass" : "Gates fail", 3).addRaw(gateReport(r.rows), true).write();
+    if (!r.pass) setFailed(`gates fail: ${r.rows.filter((x) => x.status !== "pass").map((x) => `${x.gate} (${x.status})`).join(", ")}`);
   } catch (err) {
     setFailed(err instanceof Error ? err.message : String(err));
   }

@@ -22,10 +22,15 @@ export type GateName =
   | 'roc_auc_min'
   | 'ece_max'
   | 'champion_max_regression'
+  | 'champion_alpha'
   | 'robustness_max_failure_rate'
+  | 'robustness_max_mft_failure_rate'
+  | 'robustness_max_accuracy_drop'
   | 'fairness_max_gap'
+  | 'fairness_max_flip_share'
   | 'privacy_max_mia_auc'
   | 'latency_p95_ms_max'
+  | 'size_max_mb'
   | 'quantization_max_accuracy_drop';
 
 export const CONFIG_PATH = '.github/gitops-ml.yml';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METADATA_FILE } from '../../../model/artifact/files.js';
 import type { GitHub, RepoRef } from './github.js';
@@ -13,10 +13,10 @@ const SAFE_PATH = /^docs\/[\w./-]+$/;
 
 /**
  * The model card a training run wrote into its artifact, as the committed file
- * `docs/model-cards/<name>.md`. The name comes from the artifact's metadata, which the
+ * `docs/model-cards/<name>.md`, and its evaluation record as `docs/model-cards/<name>.json`. The name comes from the artifact's metadata, which the
  * artifact schema restricts to a slug, so it cannot point outside that folder.
  */
-export function modelCardDoc(artifactDir: string): { path: string; content: string } {
+export function modelCardDoc(artifactDir: string): { path: string; content: string }[] {
   const meta = JSON.parse(readFileSync(join(artifactDir, METADATA_FILE), 'utf8')) as { name?: unknown };
   if (typeof meta.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(meta.name)) throw new Error(`docs: ${join(artifactDir, METADATA_FILE)} has no model name usable as a file name`);
   let content: string;
@@ -25,7 +25,12 @@ export function modelCardDoc(artifactDir: string): { path: string; content: stri
   } catch {
     throw new Error(`docs: ${artifactDir} has no model-card.md; was it written by \`gitops-ml train\`?`);
   }
-  return { path: `docs/model-cards/${meta.name}.md`, content };
+  const docs = [{ path: `docs/model-cards/${meta.name}.md`, content }];
+  // The evaluation record beside it: once merged, it is the champion the next version of
+  // this model is compared with (per-example test predictions included).
+  const record = join(artifactDir, 'evaluation.json');
+  if (existsSync(record)) docs.push({ path: `docs/model-cards/${meta.name}.json`, content: readFileSync(record, 'utf8') });
+  return docs;
 }
 
 /**

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { METADATA_FILE, REQUIRED_FILES } from '../../../model/artifact/files.js';
 import { verifyArtifactFiles } from '../../../model/artifact/manifest.js';
 import { validateMetadata } from '../../../model/artifact/metadata.js';
+import { decideGates, gateTableMarkdown, gatesPass } from '../../../model/eval/gates.js';
+import type { EvaluationRecord, GateResult } from '../../../model/eval/gates.js';
 import type { ArtifactMetadata } from '../../../model/artifact/metadata.js';
 import type { GitopsConfig } from './config.js';
 import type { GitHub, RepoRef } from './github.js';
@@ -24,37 +26,27 @@ export function readArtifact(dir: string): ArtifactMetadata {
   return validateMetadata(JSON.parse(readFileSync(join(dir, METADATA_FILE), 'utf8')) as unknown, join(dir, METADATA_FILE));
 }
 
-export interface GateRow {
-  gate: string;
-  threshold: string;
-  value: string;
-  pass: boolean;
+type TestMetrics = { n?: number; accuracy?: number; accuracy_ci95?: [number, number]; f1_macro?: number; f1_macro_ci95?: [number, number]; roc_auc?: number | null; roc_auc_ci95?: [number, number] | null; ece?: number };
+
+/**
+ * The artifact's evaluation record (`evaluation.json`, covered by the manifest). An
+ * artifact trained before the gates existed has only its test metrics: every other gate
+ * is then "not measured", which blocks rather than passes.
+ */
+export function readEvaluationRecord(dir: string, m: ArtifactMetadata): EvaluationRecord {
+  const file = join(dir, 'evaluation.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as EvaluationRecord;
+  const t = (m.metrics.test ?? {}) as TestMetrics;
+  return {
+    schema_version: 1,
+    model: { name: m.name, version: m.version },
+    ...(t.accuracy !== undefined ? { test: { dataset_sha256: '', n: t.n ?? 0, accuracy: t.accuracy, accuracy_ci95: t.accuracy_ci95, f1_macro: t.f1_macro ?? Number.NaN, f1_macro_ci95: t.f1_macro_ci95, roc_auc: t.roc_auc ?? null, roc_auc_ci95: t.roc_auc_ci95, ece: t.ece ?? Number.NaN } } : {}),
+  };
 }
 
-type TestMetrics = { accuracy?: number; f1_macro?: number; roc_auc?: number; ece?: number };
-
-/** The quality gates of this step (accuracy, macro-F1, ROC-AUC, ECE) against the config's thresholds. */
-export function qualityGates(m: ArtifactMetadata, gates: GitopsConfig['gates']): GateRow[] {
-  const test = (m.metrics.test ?? {}) as TestMetrics;
-  const rows: GateRow[] = [];
-  const min = (gate: string, value: number | undefined, threshold: number | undefined): void => {
-    if (threshold === undefined) return;
-    rows.push({ gate, threshold: `≥ ${threshold}`, value: value === undefined ? 'missing' : value.toFixed(4), pass: value !== undefined && value >= threshold });
-  };
-  const max = (gate: string, value: number | undefined, threshold: number | undefined): void => {
-    if (threshold === undefined) return;
-    rows.push({ gate, threshold: `≤ ${threshold}`, value: value === undefined ? 'missing' : value.toFixed(4), pass: value !== undefined && value <= threshold });
-  };
-  min('test accuracy', test.accuracy, gates.accuracy_min);
-  min('test macro-F1', test.f1_macro, gates.f1_macro_min);
-  min('test ROC-AUC', test.roc_auc, gates.roc_auc_min);
-  max('calibration (ECE)', test.ece, gates.ece_max);
-  return rows;
-}
-
-export function gateTable(rows: readonly GateRow[]): string {
-  if (rows.length === 0) return '_No quality gates configured in `.github/gitops-ml.yml`._';
-  return ['| gate | threshold | value | result |', '| --- | --- | --- | --- |', ...rows.map((r) => `| ${r.gate} | ${r.threshold} | ${r.value} | ${r.pass ? '✅ pass' : '❌ fail'} |`)].join('\n');
+/** The gate table and one plain-words line per gate, for the check run and the PR comment. */
+export function gateReport(rows: readonly GateResult[]): string {
+  return [gateTableMarkdown(rows), '', ...rows.map((r) => `- **${r.gate}** (${r.status}): ${r.explanation}`)].join('\n');
 }
 
 interface Where extends RepoRef {
@@ -99,20 +91,21 @@ export async function reportTraining(gh: GitHub, w: Where, artifactDir: string):
   return m;
 }
 
-export async function reportEvaluation(gh: GitHub, w: Where, artifactDir: string, gates: GitopsConfig['gates']): Promise<{ pass: boolean; rows: GateRow[] }> {
+export async function reportEvaluation(gh: GitHub, w: Where, artifactDir: string, gates: GitopsConfig['gates']): Promise<{ pass: boolean; rows: GateResult[] }> {
   const m = readArtifact(artifactDir);
-  const rows = qualityGates(m, gates);
-  const pass = rows.every((r) => r.pass);
-  const table = gateTable(rows);
-  await checkRun(gh, w, 'gitops-ml/evaluate', pass, pass ? 'All gates pass' : `${rows.filter((r) => !r.pass).length} gate(s) fail`, table);
+  const rows = decideGates(readEvaluationRecord(artifactDir, m), gates);
+  const pass = gatesPass(rows);
+  const table = gateReport(rows);
+  const blocking = rows.filter((r) => r.status !== 'pass');
+  await checkRun(gh, w, 'gitops-ml/evaluate', pass, pass ? `All ${rows.length} gates pass` : `${blocking.length} of ${rows.length} gates fail or were not measured`, table);
   const cardFile = join(artifactDir, 'model-card.md');
   const card = existsSync(cardFile) ? readFileSync(cardFile, 'utf8') : '_The artifact has no model card._';
-  const header = `### Model card: ${m.name} ${m.version}\n\n${table}\n\n`;
+  const header = `### Model card: ${m.name} ${m.version}\n\nGates against \`.github/gitops-ml.yml\`:\n\n${gateTableMarkdown(rows)}\n\n`;
   let body = `${header}${card}`;
   // Leave room for the sticky marker; the full card is in the artifact.
   if (body.length > COMMENT_LIMIT - 200) body = `${body.slice(0, COMMENT_LIMIT - 400)}\n\n…(cut to fit GitHub's comment limit; the full card is in the artifact)`;
   await upsertStickyComment(gh, { owner: w.owner, repo: w.repo, issueNumber: w.pullNumber }, 'model-card', body);
-  const failed = rows.filter((r) => !r.pass).map((r) => `${r.gate} ${r.value} (${r.threshold})`);
+  const failed = blocking.map((r) => `${r.gate} ${r.value} (${r.threshold})`);
   await tickTask(gh, w, 'evaluate', pass ? 'done' : 'failed', pass ? undefined : failed.join('; '));
   return { pass, rows };
 }

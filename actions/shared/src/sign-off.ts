@@ -129,8 +129,8 @@ export interface CommitLike {
 
 /** The one bot whose commits may carry checks over: the workflows' own GITHUB_TOKEN. */
 export const ACTIONS_BOT = 'github-actions[bot]';
-/** What the docs job commits: the generated model card, and nothing a check reads. */
-export const CARRY_OVER_PATHS = /^docs\/model-cards\/[\w.-]+\.md$/;
+/** What the docs job commits: the generated model card and its evaluation record, nothing a check reads. */
+export const CARRY_OVER_PATHS = /^docs\/model-cards\/[\w-]+\.(?:md|json)$/;
 
 /**
  * Whether a commit may inherit its parent's check runs: the docs job's commit of the
