@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ArtifactMetadata } from '../../model/artifact/metadata.js';
 import { CARD_MAX_CHARS, renderModelCardDraft, scoreHistogram, SCORE_HISTOGRAM_BINS } from '../../model/card/draft.js';
 import type { ModelCardEvaluation, ModelCardInput } from '../../model/card/draft.js';
@@ -20,7 +18,6 @@ import type { RobustnessReport, RobustnessTest } from '../../model/eval/robustne
 import type { CrossValidationReport, SearchReport } from '../../model/pipeline/experiments.js';
 import type { ModelSpec } from '../../model/spec/spec.js';
 import { markdownlint } from '../helpers/markdownlint.js';
-import { REPO_ROOT } from '../helpers/datasets.js';
 
 // ---------------------------------------------------------------------------------
 // fixture
