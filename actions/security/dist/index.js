@@ -40638,7 +40638,10 @@ function secretsReview(root, baseRef) {
 function artifactReview(dir) {
   try {
     const files = verifyArtifactFiles(dir, REQUIRED_FILES);
-    return { part: "artifact", outcome: "pass", summary: `manifest verified: ${files.size} files, sha256 and sizes match`, findings: [] };
+    const record = files.get("evaluation.json");
+    const privacy = record ? JSON.parse(record.toString("utf8")).privacy : void 0;
+    const mia = privacy?.attack_auc !== void 0 ? `; membership-inference attack AUC ${privacy.attack_auc.toFixed(3)} (0.5 = no leak; gated by gitops-ml/evaluate)` : "; no membership-inference measurement in the artifact";
+    return { part: "artifact", outcome: "pass", summary: `manifest verified: ${files.size} files, sha256 and sizes match${mia}`, findings: [] };
   } catch (err) {
     const message = err instanceof Error ? err.message.replace(dir, "<artifact>") : String(err);
     return { part: "artifact", outcome: "fail", summary: "the artifact does not match its manifest", findings: [{ ruleId: "artifact/integrity", level: "error", message }] };

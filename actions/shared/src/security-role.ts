@@ -92,7 +92,12 @@ export function secretsReview(root: string, baseRef: string | undefined): PartRe
 function artifactReview(dir: string): PartResult {
   try {
     const files = verifyArtifactFiles(dir, REQUIRED_FILES);
-    return { part: 'artifact', outcome: 'pass', summary: `manifest verified: ${files.size} files, sha256 and sizes match`, findings: [] };
+    // The privacy side of the review: the evaluator gates membership inference; the
+    // security review shows the figure so the reviewer sees it with the rest.
+    const record = files.get('evaluation.json');
+    const privacy = record ? (JSON.parse(record.toString('utf8')) as { privacy?: { attack_auc?: number; confidence_gap?: number } }).privacy : undefined;
+    const mia = privacy?.attack_auc !== undefined ? `; membership-inference attack AUC ${privacy.attack_auc.toFixed(3)} (0.5 = no leak; gated by gitops-ml/evaluate)` : '; no membership-inference measurement in the artifact';
+    return { part: 'artifact', outcome: 'pass', summary: `manifest verified: ${files.size} files, sha256 and sizes match${mia}`, findings: [] };
   } catch (err) {
     const message = err instanceof Error ? err.message.replace(dir, '<artifact>') : String(err);
     return { part: 'artifact', outcome: 'fail', summary: 'the artifact does not match its manifest', findings: [{ ruleId: 'artifact/integrity', level: 'error', message }] };
