@@ -138,6 +138,8 @@ export class GitHubStandIn {
   readonly checkOutputs = new Map<number, { title?: string; summary?: string }>();
   /** Releases (and so tags) created through the API. */
   readonly releases: { id: number; tag_name: string; target_commitish: string; name: string | null; body: string | null }[] = [];
+  /** Deployments and their statuses, created through the API. */
+  readonly deployments: { id: number; ref: string; environment: string; payload: unknown; statuses: { state: string; description?: string; environment_url?: string }[] }[] = [];
   /** Workflow dispatches requested through the API. */
   readonly dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
   /** Bodies of PRs opened through the API. */
@@ -309,9 +311,27 @@ export class GitHubStandIn {
       this.releases.push(r);
       return [201, r];
     },
+    'repos/create-deployment': (_p, b) => {
+      const d = { id: this.id(), ref: b.ref as string, environment: (b.environment as string | undefined) ?? 'production', payload: b.payload ?? {}, statuses: [] };
+      this.deployments.push(d);
+      return [201, { id: d.id, sha: d.ref, ref: d.ref, task: 'deploy', environment: d.environment, payload: d.payload, description: b.description ?? null, created_at: this.now() }];
+    },
+    'repos/create-deployment-status': (p, b) => {
+      const d = this.deployments.find((x) => x.id === Number(p.deployment_id));
+      if (!d) return [404, { message: 'Not Found' }];
+      const st = { state: b.state as string, ...(b.description !== undefined ? { description: b.description as string } : {}), ...(b.environment_url !== undefined ? { environment_url: b.environment_url as string } : {}) };
+      d.statuses.push(st);
+      return [201, { id: this.id(), ...st, created_at: this.now() }];
+    },
     'repos/get': (p) => [200, { id: 1, name: p.repo, full_name: `${p.owner}/${p.repo}`, default_branch: this.defaultBranch, private: false }],
     'git/get-ref': (p) => {
-      const branch = (p.ref as string).replace(/^heads\//, '');
+      const ref = p.ref as string;
+      if (ref.startsWith('tags/')) {
+        const rel = this.releases.find((r) => r.tag_name === ref.slice(5));
+        const sha = rel ? (this.refs.get(rel.target_commitish) ?? rel.target_commitish) : undefined;
+        return sha ? [200, { ref: `refs/${ref}`, object: { sha, type: 'commit' } }] : [404, { message: 'Not Found' }];
+      }
+      const branch = ref.replace(/^heads\//, '');
       const sha = this.refs.get(branch);
       return sha ? [200, { ref: `refs/heads/${branch}`, object: { sha, type: 'commit' } }] : [404, { message: 'Not Found' }];
     },
