@@ -16,7 +16,10 @@ PACKAGES=(
   wrk               # HTTP load generator for the service benchmark
   python3-fastapi   # the FastAPI peer in npm run bench:service
   uvicorn
-  shellcheck        # lints .ci/ scripts
+  shellcheck        # lints .ci/ scripts and the curl example
+  curl              # the curl client example
+  golang-go         # builds and runs the Go client example
+  openjdk-17-jdk-headless  # compiles and runs the Java client example
 )
 PACKAGES+=("$@")
 

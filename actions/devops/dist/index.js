@@ -39236,7 +39236,7 @@ function bumpOverlay(kustomizationYaml, to) {
     }
   } else {
     for (const { node, value } of b.edits) node.value = value;
-    out = doc.toString({ lineWidth: 0 });
+    out = doc.toString({ lineWidth: 0, indentSeq: !/^\S[^\n]*:[ \t]*\n-[ \t]/m.test(kustomizationYaml) });
   }
   verify(out, to);
   return out;

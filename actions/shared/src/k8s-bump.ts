@@ -220,7 +220,8 @@ export function bumpOverlay(kustomizationYaml: string, to: OverlayBump): string 
     }
   } else {
     for (const { node, value } of b.edits) node.value = value;
-    out = doc.toString({ lineWidth: 0 });
+    // Keep the file's list style: `key:\n- item` (kubectl's) or `key:\n  - item` (yaml's).
+    out = doc.toString({ lineWidth: 0, indentSeq: !/^\S[^\n]*:[ \t]*\n-[ \t]/m.test(kustomizationYaml) });
   }
   verify(out, to);
   return out;

@@ -1,0 +1,3 @@
+module example.com/gitops-ml-client
+
+go 1.19
