@@ -23,6 +23,10 @@ commands:
   predict --model DIR TEXT...                 one JSON line {"label","score"} per text (score = P(positive))
   fetch-datasets --out DIR                    every registry file, checksum-verified, in the DATASETS_DIR layout
   openapi --out FILE                          the service's OpenAPI document, generated from its route schemas
+  package --model DIR [--out FILE.tar.gz] [--quantize uint8|uint16|float16]
+                                              the model's handoff package for a backend team (default
+                                              dist/packages/<name>-<version>.tar.gz): model files, metadata, card,
+                                              integration guide, API spec, examples, sample requests, self-test, SHA256SUMS
   action ROLE --event FILE [--event-name NAME] [--input NAME=VALUE]... [--dry-run]
                                               run a role's action on a local webhook payload as a runner would
                                               (GITHUB_TOKEN, GITHUB_API_URL); --dry-run prints the writes instead of sending them
@@ -127,6 +131,18 @@ async function cmdOpenApi(args: string[]): Promise<number> {
   return 0;
 }
 
+async function cmdPackage(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, out: { type: 'string' }, quantize: { type: 'string' } }, strict: true });
+  if (!values.model) usageError('package needs --model DIR (an artifact folder, e.g. model/artifacts/sentiment/0.1.0)');
+  if (values.quantize !== undefined && !(QUANTIZATION_DTYPES as readonly string[]).includes(values.quantize)) usageError(`--quantize must be one of ${QUANTIZATION_DTYPES.join(', ')} (got "${values.quantize}")`);
+  if (values.out !== undefined && !/\.(tar\.gz|tgz)$/.test(values.out)) usageError(`--out must name a .tar.gz file (got "${values.out}")`);
+  // Loaded on demand: packaging pulls in the service (for its API document) and esbuild.
+  const { packageModel } = await import('../package/package.js');
+  const r = await packageModel({ modelDir: values.model, out: values.out, quantize: values.quantize as QuantizationDtype | undefined });
+  process.stdout.write(`wrote ${r.file} (${r.bytes} bytes, ${r.files.length} files in ${r.folder}/)\nsha256 ${r.sha256}\nintegration guide: ${r.integrationGuide === 'docs' ? 'docs/INTEGRATION_GUIDE.md' : 'generated (no docs/INTEGRATION_GUIDE.md)'}\n`);
+  return 0;
+}
+
 async function cmdAction(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -175,6 +191,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdFetchDatasets(rest);
       case 'openapi':
         return await cmdOpenApi(rest);
+      case 'package':
+        return await cmdPackage(rest);
       case undefined:
       case '-h':
       case '--help':
