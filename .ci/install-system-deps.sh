@@ -17,7 +17,16 @@ PACKAGES=(
   python3-fastapi   # the FastAPI peer in npm run bench:service
   uvicorn
   shellcheck        # lints .ci/ scripts and the curl example
-  curl              # the curl client example
+  curl              # the curl client example, the container test
+  podman            # container test: builds and runs the Dockerfile without a Docker engine
+  buildah
+  runc              # crun fails on this host's cgroups
+  uidmap
+  fuse-overlayfs
+  containernetworking-plugins
+  golang-github-containers-common
+  mmdebstrap        # local stand-in of the node:20-bookworm-slim base image
+  docker-compose    # brings up docker-compose.yml through podman's socket
   golang-go         # builds and runs the Go client example
   openjdk-17-jdk-headless  # compiles and runs the Java client example
 )
