@@ -37,6 +37,7 @@
  */
 import { GitopsMlError } from '../errors.js';
 import type { EecRow } from '../data/loaders.js';
+import { logGamma } from './metrics.js';
 
 /** Batched P(positive) for raw texts, one score per text, in order. */
 export type Scorer = (texts: readonly string[]) => ArrayLike<number>;
@@ -148,19 +149,6 @@ function fail(message: string): never {
 // ---------------------------------------------------------------------------
 // statistics
 
-/** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9): ~15 significant digits. */
-function logGamma(x: number): number {
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const xx = x - 1;
-  let a = c[0] as number;
-  const t = xx + 7.5;
-  for (let i = 1; i < 9; i++) a += (c[i] as number) / (xx + i);
-  return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
-}
 
 /** Continued fraction of the incomplete beta function (modified Lentz). */
 function betaContinuedFraction(x: number, a: number, b: number): number {

@@ -38893,7 +38893,7 @@ function describe(schemaDoc, e) {
       return `${at} ${e.message ?? "is not valid"}`;
   }
 }
-function parseConfig(text, file = CONFIG_PATH) {
+function parseYamlStrict(text, file) {
   const lines = new import_yaml.LineCounter();
   const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -38905,6 +38905,10 @@ function parseConfig(text, file = CONFIG_PATH) {
       })
     );
   }
+  return { doc, lines };
+}
+function parseConfig(text, file = CONFIG_PATH) {
+  const { doc, lines } = parseYamlStrict(text, file);
   const value = doc.toJS();
   const { validate, schema } = validatorFor(file);
   if (!validate(value)) {

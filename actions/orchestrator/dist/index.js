@@ -39066,7 +39066,7 @@ function describe(schemaDoc, e) {
       return `${at} ${e.message ?? "is not valid"}`;
   }
 }
-function parseConfig(text, file = CONFIG_PATH) {
+function parseYamlStrict(text, file) {
   const lines = new import_yaml2.LineCounter();
   const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -39078,6 +39078,10 @@ function parseConfig(text, file = CONFIG_PATH) {
       })
     );
   }
+  return { doc, lines };
+}
+function parseConfig(text, file = CONFIG_PATH) {
+  const { doc, lines } = parseYamlStrict(text, file);
   const value = doc.toJS();
   const { validate: validate2, schema } = validatorFor(file);
   if (!validate2(value)) {

@@ -33107,7 +33107,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter4 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -33130,7 +33130,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter4;
+    exports.LineCounter = LineCounter3;
   }
 });
 
@@ -34038,7 +34038,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument4(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -34064,7 +34064,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument4(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -34100,7 +34100,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument4;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -39207,14 +39207,25 @@ import { mkdirSync, readFileSync as readFileSync5, writeFileSync } from "node:fs
 import { dirname, join as join4 } from "node:path";
 import { readdirSync } from "node:fs";
 
-// actions/shared/src/security/audit.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-
 // actions/shared/src/config.ts
 var import_yaml = __toESM(require_dist(), 1);
 function keyName(pointer) {
   const parts = pointer.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
   return parts.reduce((acc, p) => /^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p, "");
+}
+function parseYamlStrict(text, file) {
+  const lines = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ValidationError(
+      `${file} is not valid YAML`,
+      doc.errors.map((e) => {
+        const pos = lines.linePos(e.pos[0]);
+        return `line ${pos.line}, column ${pos.col}: ${e.message.split("\n")[0] ?? e.code}`;
+      })
+    );
+  }
+  return { doc, lines };
 }
 
 // actions/shared/src/security/audit.ts
@@ -39370,17 +39381,7 @@ function isCalendarDate(s) {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 function parseAllowlist(text, file = ALLOWLIST_PATH) {
-  const lines = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ValidationError(
-      `${file} is not valid YAML`,
-      doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return `line ${pos.line}, column ${pos.col}: ${e.message.split("\n")[0] ?? e.code}`;
-      })
-    );
-  }
+  const { doc, lines } = parseYamlStrict(text, file);
   const value = doc.toJS();
   allowlistValidator ??= createAjv({ allowUnionTypes: true }).compile(ALLOWLIST_SCHEMA);
   const lineOf = (pointer) => {
@@ -40130,7 +40131,7 @@ function staticAnalysisPart(report, root) {
 }
 
 // actions/shared/src/security/workflow-scan.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 var PERSIST_CREDENTIALS_OPT_OUT = "gitops-ml: persist-credentials needed";
 var UNTRUSTED_INPUTS = [
   "github.event.issue.title",
@@ -40289,11 +40290,11 @@ var asEnv = (v) => isObj(v) ? v : void 0;
 var Locator = class {
   constructor(text) {
     this.text = text;
-    this.doc = (0, import_yaml3.parseDocument)(text, { lineCounter: this.counter });
+    this.doc = (0, import_yaml2.parseDocument)(text, { lineCounter: this.counter });
     this.lines = text.split("\n");
   }
   text;
-  counter = new import_yaml3.LineCounter();
+  counter = new import_yaml2.LineCounter();
   doc;
   lines;
   lineAt(offset) {
@@ -40303,9 +40304,9 @@ var Locator = class {
   keyLine(path) {
     const key = path[path.length - 1];
     const parent = path.length > 1 ? this.doc.getIn(path.slice(0, -1), true) : this.doc.contents;
-    if (typeof key === "string" && (0, import_yaml3.isMap)(parent)) {
-      const pair = parent.items.find((p) => (0, import_yaml3.isScalar)(p.key) && p.key.value === key);
-      const range = pair && (0, import_yaml3.isScalar)(pair.key) ? pair.key.range : void 0;
+    if (typeof key === "string" && (0, import_yaml2.isMap)(parent)) {
+      const pair = parent.items.find((p) => (0, import_yaml2.isScalar)(p.key) && p.key.value === key);
+      const range = pair && (0, import_yaml2.isScalar)(pair.key) ? pair.key.range : void 0;
       if (range) return this.lineAt(range[0]);
     }
     return this.nodeLine(path);

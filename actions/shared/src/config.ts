@@ -116,10 +116,10 @@ function describe(schemaDoc: Record<string, unknown>, e: ErrorObject): string {
 }
 
 /**
- * Parses and validates the config text. Every problem is reported at once, each naming
- * the key (and its line) and what is allowed; defaults fill in what is left out.
+ * YAML with every syntax error reported at once (line and column each) and duplicate keys
+ * refused; the line counter maps validation errors back to lines.
  */
-export function parseConfig(text: string, file = CONFIG_PATH): GitopsConfig {
+export function parseYamlStrict(text: string, file: string): { doc: ReturnType<typeof parseDocument>; lines: LineCounter } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -131,6 +131,15 @@ export function parseConfig(text: string, file = CONFIG_PATH): GitopsConfig {
       }),
     );
   }
+  return { doc, lines };
+}
+
+/**
+ * Parses and validates the config text. Every problem is reported at once, each naming
+ * the key (and its line) and what is allowed; defaults fill in what is left out.
+ */
+export function parseConfig(text: string, file = CONFIG_PATH): GitopsConfig {
+  const { doc, lines } = parseYamlStrict(text, file);
   const value: unknown = doc.toJS();
   const { validate, schema } = validatorFor(file);
   if (!validate(value)) {

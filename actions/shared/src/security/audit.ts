@@ -1,8 +1,7 @@
 import type { ErrorObject } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
 import { ValidationError } from '../../../../model/errors.js';
 import { createAjv } from '../../../../model/util/ajv.js';
-import { keyName } from '../config.js';
+import { keyName, parseYamlStrict } from '../config.js';
 import type { Finding, Level, PartResult } from './findings.js';
 
 /**
@@ -260,17 +259,7 @@ function isCalendarDate(s: string): boolean {
  * allows nothing.
  */
 export function parseAllowlist(text: string, file = ALLOWLIST_PATH): Allowlist {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ValidationError(
-      `${file} is not valid YAML`,
-      doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return `line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0] ?? e.code}`;
-      }),
-    );
-  }
+  const { doc, lines } = parseYamlStrict(text, file);
   const value: unknown = doc.toJS();
   // Union types let `audit:` with no entries under it (YAML null) mean an empty list.
   allowlistValidator ??= createAjv({ allowUnionTypes: true }).compile(ALLOWLIST_SCHEMA);
