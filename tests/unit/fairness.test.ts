@@ -11,8 +11,8 @@ import {
 import type { FairnessReport, Scorer } from '../../model/eval/fairness.js';
 import { loadEecRows } from '../../model/data/loaders.js';
 import type { EecRow } from '../../model/data/loaders.js';
-import { GitopsMlError } from '../../model/errors.js';
 import { datasetsDir } from '../helpers/datasets.js';
+import { expectGitopsError } from '../helpers/expect-error.js';
 
 // ---------------------------------------------------------------------------
 // a small corpus with the EEC's structure
@@ -281,17 +281,7 @@ describe('runFairness on an EEC-shaped corpus', () => {
   });
 
   it('rejects bad input with E_FAIRNESS_INPUT', () => {
-    const expectFail = (fn: () => unknown, pattern: RegExp): void => {
-      let caught: unknown;
-      try {
-        fn();
-      } catch (e) {
-        caught = e;
-      }
-      expect(caught).toBeInstanceOf(GitopsMlError);
-      expect((caught as GitopsMlError).code).toBe('E_FAIRNESS_INPUT');
-      expect((caught as Error).message).toMatch(pattern);
-    };
+    const expectFail = (fn: () => unknown, pattern: RegExp): void => expectGitopsError(fn, 'E_FAIRNESS_INPUT', pattern);
     expectFail(() => runFairness(() => [], []), /no EEC rows/);
     expectFail(() => runFairness(() => [0.5], rows), /returned 1 scores for 204/);
     expectFail(() => runFairness((t) => t.map(() => 1.5), rows), /row syn-0 = 1.5/);

@@ -8,7 +8,7 @@ import {
   rocAuc,
 } from '../../model/eval/metrics.js';
 import { renderMetricsMarkdown, renderMetricsText } from '../../model/eval/report.js';
-import { GitopsMlError } from '../../model/errors.js';
+import { expectGitopsError } from '../helpers/expect-error.js';
 
 // Reference values below were produced once with scikit-learn 1.2.1 / scipy 1.10.1
 // (Debian bookworm) on exactly these vectors and are hard-coded here.
@@ -27,17 +27,7 @@ function largerVector(): { y: number[]; p: number[] } {
   return { y, p };
 }
 
-function expectError(fn: () => unknown, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(GitopsMlError);
-  expect((caught as GitopsMlError).code).toBe('E_METRICS_INPUT');
-  expect((caught as Error).message).toMatch(pattern);
-}
+const expectError = (fn: () => unknown, pattern: RegExp): void => expectGitopsError(fn, 'E_METRICS_INPUT', pattern);
 
 describe('evaluateBinary against scikit-learn', () => {
   const m = evaluateBinary(Y, P);

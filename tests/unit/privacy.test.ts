@@ -1,7 +1,7 @@
 import { runMembershipInference } from '../../model/eval/privacy.js';
 import type { LabeledText, Scorer } from '../../model/eval/privacy.js';
-import { GitopsMlError } from '../../model/errors.js';
 import type { Label } from '../../model/types.js';
+import { expectGitopsError } from '../helpers/expect-error.js';
 
 function side(prefix: string, n: number, positiveEvery = 2): LabeledText[] {
   return Array.from({ length: n }, (_, i) => ({ text: `${prefix} ${i}`, label: (i % positiveEvery === 0 ? 1 : 0) as Label }));
@@ -29,17 +29,7 @@ function hash01(s: string): number {
   return h / 2 ** 32;
 }
 
-function expectFail(fn: () => unknown, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(GitopsMlError);
-  expect((caught as GitopsMlError).code).toBe('E_PRIVACY_INPUT');
-  expect((caught as Error).message).toMatch(pattern);
-}
+const expectFail = (fn: () => unknown, pattern: RegExp): void => expectGitopsError(fn, 'E_PRIVACY_INPUT', pattern);
 
 const members = side('train', 300);
 const nonMembers = side('test', 200);
