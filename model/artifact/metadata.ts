@@ -8,6 +8,8 @@ export interface DatasetRecord {
   sha256: string;
   rows: number;
   source: string;
+  /** Which release, for a registry file published in more than one (the EEC's typo fix). */
+  variant?: string;
 }
 
 export interface ArtifactMetadata {
@@ -66,7 +68,7 @@ export const METADATA_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         required: ['ref', 'sha256', 'rows', 'source'],
-        properties: { ref: { type: 'string' }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, rows: { type: 'integer', minimum: 0 }, source: { type: 'string' } },
+        properties: { ref: { type: 'string' }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, rows: { type: 'integer', minimum: 0 }, source: { type: 'string' }, variant: { type: 'string' } },
       },
     },
     metrics: { type: 'object', additionalProperties: { type: 'object' } },

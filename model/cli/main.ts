@@ -21,7 +21,9 @@ commands:
                                               champion: default docs/model-cards/<name>.json
   evaluate --model DIR --data FILE|REF [--json]
   predict --model DIR TEXT...                 one JSON line {"label","score"} per text (score = P(positive))
-  fetch-datasets --out DIR                    every registry file, checksum-verified, in the DATASETS_DIR layout
+  fetch-datasets [--out DIR] [NAME...]        fetch the datasets (default: all) from their canonical archives (or
+                                              $GITOPS_ML_CANONICAL_MIRROR) into the cache, verified against the
+                                              registry's pins; --out also lays them out in the DATASETS_DIR layout
   openapi --out FILE                          the service's OpenAPI document, generated from its route schemas
   package --model DIR [--out FILE.tar.gz] [--quantize uint8|uint16|float16]
                                               the model's handoff package for a backend team (default
@@ -32,7 +34,8 @@ commands:
                                               (GITHUB_TOKEN, GITHUB_API_URL); --dry-run prints the writes instead of sending them
 
 Defaults: --spec model/specs/sentiment.json, --out model/artifacts. Datasets resolve through
-$DATASETS_DIR, the local cache, or a download (see docs).`;
+$DATASETS_DIR, the per-user cache ($GITOPS_ML_CACHE_DIR, else $XDG_CACHE_HOME/gitops-ml), or a
+download from the canonical archives (or $GITOPS_ML_CANONICAL_MIRROR).`;
 
 const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
@@ -79,6 +82,8 @@ async function cmdPipeline(args: string[], command: 'pipeline' | 'train'): Promi
     cvFolds,
     backend: backend as BackendPreference,
     progress: stderrProgress(),
+    // On a CI runner a pin written into the spec would be lost with the workspace: refuse there.
+    urlPinning: process.env.CI || process.env.GITHUB_ACTIONS ? { mode: 'refuse' } : { mode: 'write', specPath: values.spec ?? 'model/specs/sentiment.json' },
   };
   const result = await runPipeline(opts);
   process.stdout.write(`${result.summary}\n`);
@@ -107,11 +112,10 @@ async function cmdPredict(args: string[]): Promise<number> {
 }
 
 async function cmdFetchDatasets(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
-  if (!values.out) usageError('fetch-datasets: --out DIR is required');
-  const { fetchDatasets } = await import('../data/fetch.js');
-  const n = await fetchDatasets(values.out, { onFile: (l) => process.stderr.write(`${l}\n`) });
-  process.stdout.write(`${n} files in ${values.out}\n`);
+  const { values, positionals } = parseArgs({ args, options: { out: { type: 'string' } }, allowPositionals: true, strict: true });
+  const [{ fetchDatasets }, { defaultCacheDir }] = await Promise.all([import('../data/fetch.js'), import('../data/resolve.js')]);
+  const files = await fetchDatasets({ out: values.out, names: positionals, onFile: (l) => process.stderr.write(`${l}\n`) });
+  process.stdout.write(`${files.length} files ${values.out ? `in ${values.out}` : `in the cache ${defaultCacheDir()}`}\n`);
   return 0;
 }
 

@@ -1,27 +1,48 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { DATASET_REGISTRY } from './registry.js';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { CanonicalSession } from './canonical.js';
+import { DATASET_REGISTRY, getDataset } from './registry.js';
 import type { DatasetRegistry } from './registry.js';
-import { resolveDatasetFile } from './resolve.js';
-import type { ResolveOptions } from './resolve.js';
+import { defaultCacheDir, resolveDatasetFile } from './resolve.js';
+import type { ResolveOptions, ResolvedDataset } from './resolve.js';
+
+export interface FetchDatasetsOptions extends Omit<ResolveOptions, 'path' | 'session'> {
+  /** Lay the files out here as `<out>/<name>/<file>` (the DATASETS_DIR layout); only the cache when omitted. */
+  out?: string;
+  /** Registry names to fetch; all when empty. */
+  names?: readonly string[];
+  onFile?: (line: string) => void;
+}
 
 /**
- * Lays out every registry file under `out/<name>/<file>` (the DATASETS_DIR layout the
- * tests and the pipeline read), each resolved the usual way (DATASETS_DIR, the cache, or
- * a download from $GITOPS_ML_DATASETS_URL) and so verified against its sha256.
+ * Resolves every file of the named datasets the usual way (DATASETS_DIR, the cache, or
+ * the canonical archive), so each is verified against its pins, and optionally copies
+ * them into the DATASETS_DIR layout. One session: each archive is downloaded once.
  */
-export async function fetchDatasets(out: string, opts: ResolveOptions & { onFile?: (line: string) => void } = {}): Promise<number> {
+export async function fetchDatasets(opts: FetchDatasetsOptions = {}): Promise<ResolvedDataset[]> {
   const registry: DatasetRegistry = opts.registry ?? DATASET_REGISTRY;
-  let n = 0;
-  for (const entry of Object.values(registry)) {
-    for (const [split, file] of Object.entries(entry.files)) {
-      const resolved = await resolveDatasetFile(entry.name, split, opts);
-      const target = join(out, entry.name, file.path);
-      mkdirSync(dirname(target), { recursive: true });
-      if (resolved.path !== target) copyFileSync(resolved.path, target);
-      opts.onFile?.(`${entry.name}:${split} → ${target} (${resolved.source}, sha256 ${resolved.sha256.slice(0, 12)}…)`);
-      n++;
+  const names = opts.names?.length ? opts.names : Object.keys(registry);
+  const entries = names.map((n) => getDataset(n, registry));
+  const env = opts.env ?? process.env;
+  const session = new CanonicalSession(resolve(opts.cacheDir ?? defaultCacheDir(env)), { ...opts.download, onProgress: opts.onProgress });
+  const out: ResolvedDataset[] = [];
+  try {
+    for (const entry of entries) {
+      for (const [split, file] of Object.entries(entry.files)) {
+        const resolved = await resolveDatasetFile(entry.name, split, { ...opts, session });
+        let where = resolved.path;
+        if (opts.out !== undefined) {
+          where = join(resolve(opts.out), entry.name, file.path);
+          await mkdir(dirname(where), { recursive: true });
+          if (resolved.path !== where) await copyFile(resolved.path, where);
+        }
+        const variant = resolved.variant && resolved.variant !== 'original' ? `, ${resolved.variant} release` : '';
+        opts.onFile?.(`${entry.name}:${split} → ${where} (${resolved.source}${variant}, sha256 ${resolved.sha256.slice(0, 12)}…)`);
+        out.push({ ...resolved, path: where });
+      }
     }
+  } finally {
+    await session.close();
   }
-  return n;
+  return out;
 }

@@ -1,22 +1,14 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataError, GitopsMlError } from '../errors.js';
+import { CANONICAL_MIRROR_ENV, CanonicalSession, fetchCanonicalFile, writeFileAtomic } from './canonical.js';
 import { sha256File, sha256Hex } from './checksum.js';
 import { downloadFile } from './download.js';
-import type { ProgressCallback } from './download.js';
-import {
-  DATASET_REGISTRY,
-  DATASETS_URL_ENV,
-  DEFAULT_DATASETS_MIRROR,
-  datasetFileUrl,
-  datasetsBaseUrl,
-  defaultSplit,
-  getDataset,
-  getDatasetFile,
-} from './registry.js';
-import type { DatasetRegistry } from './registry.js';
+import type { DownloadOptions, ProgressCallback } from './download.js';
+import { DATASET_REGISTRY, acceptedOutputs, defaultSplit, getDataset, getDatasetFile } from './registry.js';
+import type { DatasetFile, DatasetRegistry } from './registry.js';
 
 export type DatasetSource = 'explicit' | 'datasets_dir' | 'cache' | 'download';
 
@@ -30,6 +22,8 @@ export interface ResolvedDataset {
   split?: string;
   /** Where the bytes came from, for URL references and registry downloads. */
   url?: string;
+  /** The release of a registry file that has more than one (the EEC's typo fix); "original" otherwise. */
+  variant?: string;
 }
 
 export interface ResolveOptions {
@@ -37,33 +31,37 @@ export interface ResolveOptions {
   path?: string;
   /** Overrides $DATASETS_DIR. */
   datasetsDir?: string;
-  /** Overrides $GITOPS_ML_CACHE_DIR and the default `<repo>/.cache/datasets`. */
+  /** Overrides the datasets cache (`defaultCacheDir()`). */
   cacheDir?: string;
-  /** Overrides $GITOPS_ML_DATASETS_URL. */
-  baseUrl?: string;
+  /** Overrides $GITOPS_ML_CANONICAL_MIRROR. */
+  mirror?: string;
+  /** Shares archive downloads between files (fetch-datasets); a private one otherwise. */
+  session?: CanonicalSession;
+  /** Download tuning (tests shorten the backoff and timeouts). */
+  download?: Omit<DownloadOptions, 'expectedSha256' | 'maxBytes' | 'onProgress'>;
   /** Environment to read instead of process.env (tests pass `{}` to ignore the CI's DATASETS_DIR). */
   env?: NodeJS.ProcessEnv;
   registry?: DatasetRegistry;
-  timeoutMs?: number;
   onProgress?: ProgressCallback | false;
 }
 
 export const CACHE_DIR_ENV = 'GITOPS_ML_CACHE_DIR';
 
-/** Walks up from this module rather than trusting cwd, so `src` and `dist` builds share one cache. */
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
+/**
+ * The per-user cache root, so two clones share one download: $GITOPS_ML_CACHE_DIR,
+ * else $XDG_CACHE_HOME/gitops-ml, else ~/.cache/gitops-ml (the XDG default).
+ */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env[CACHE_DIR_ENV]) return resolve(env[CACHE_DIR_ENV]);
+  const xdg = env.XDG_CACHE_HOME;
+  // The XDG spec ignores a relative XDG_CACHE_HOME.
+  if (xdg && xdg.startsWith('/')) return join(xdg, 'gitops-ml');
+  return join(env.HOME || homedir(), '.cache', 'gitops-ml');
 }
 
+/** Where normalised dataset files are cached: `<cache root>/datasets/<name>/<file>`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env[CACHE_DIR_ENV];
-  return fromEnv ? resolve(fromEnv) : join(findRepoRoot(), '.cache', 'datasets');
+  return join(cacheRoot(env), 'datasets');
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -83,6 +81,11 @@ async function resolveExplicit(path: string): Promise<ResolvedDataset> {
   return { path: abs, sha256: await sha256File(abs), source: 'explicit' };
 }
 
+/** The accepted release a file's hash belongs to, if any. */
+function releaseOf(file: DatasetFile, sha256: string): string | undefined {
+  return acceptedOutputs(file).find((o) => o.sha256 === sha256)?.name;
+}
+
 export async function resolveDatasetFile(
   name: string,
   split: string,
@@ -99,40 +102,42 @@ export async function resolveDatasetFile(
     const candidate = resolve(datasetsDir, name, file.path);
     if (await isFile(candidate)) {
       const actual = await sha256File(candidate);
+      const variant = releaseOf(file, actual);
       // A wrong file here is someone's mistake to fix, not something to paper over by downloading.
-      if (actual !== file.sha256) {
+      if (variant === undefined) {
         throw new DataError(
           'E_DATASET_CHECKSUM',
-          `sha256 mismatch for ${name}:${split}: expected ${file.sha256}, actual ${actual}`,
+          `sha256 mismatch for ${name}:${split}: expected ${acceptedOutputs(file).map((o) => o.sha256).join(' or ')}, actual ${actual}`,
           candidate,
         );
       }
-      return { path: candidate, sha256: actual, source: 'datasets_dir', name, split };
+      return { path: candidate, sha256: actual, source: 'datasets_dir', name, split, variant };
     }
   }
 
   const cached = resolve(opts.cacheDir ?? defaultCacheDir(env), name, file.path);
-  // A cached file with the wrong hash (interrupted copy, bit rot, manual edit) is simply fetched again.
-  if ((await isFile(cached)) && (await sha256File(cached)) === file.sha256) {
-    return { path: cached, sha256: file.sha256, source: 'cache', name, split };
+  // A cached file with the wrong hash (bit rot, manual edit) is simply fetched again.
+  if (await isFile(cached)) {
+    const actual = await sha256File(cached);
+    const variant = releaseOf(file, actual);
+    if (variant !== undefined) return { path: cached, sha256: actual, source: 'cache', name, split, variant };
   }
 
-  const baseUrl = datasetsBaseUrl({ baseUrl: opts.baseUrl, env });
-  if (baseUrl === DEFAULT_DATASETS_MIRROR) {
+  if (!file.source) {
     throw new GitopsMlError(
       'E_DATASET_UNAVAILABLE',
-      `dataset ${name}:${split} (${file.path}) is not in DATASETS_DIR (${datasetsDir ?? 'not set'}) ` +
-        `nor in the cache (${cached}), and no download mirror is configured; ` +
-        `set DATASETS_DIR to a folder holding ${name}/${file.path}, or ${DATASETS_URL_ENV} to a mirror of the normalised files`,
+      `dataset ${name}:${split} (${file.path}) is not in DATASETS_DIR (${datasetsDir ?? 'not set'}) nor in the cache (${cached}), ` +
+        `and the registry names no canonical source to download it from; set DATASETS_DIR to a folder holding ${name}/${file.path}`,
     );
   }
-  const url = datasetFileUrl(name, file, baseUrl);
-  const result = await downloadFile(url, cached, {
-    expectedSha256: file.sha256,
-    timeoutMs: opts.timeoutMs,
-    onProgress: opts.onProgress,
-  });
-  return { path: result.path, sha256: result.sha256, source: 'download', name, split, url };
+  const session = opts.session ?? new CanonicalSession(resolve(opts.cacheDir ?? defaultCacheDir(env)), { ...opts.download, onProgress: opts.onProgress });
+  try {
+    const mirror = opts.mirror ?? (env[CANONICAL_MIRROR_ENV] || undefined);
+    const r = await fetchCanonicalFile(name, split, file, cached, { session, mirror });
+    return { path: r.path, sha256: r.sha256, source: 'download', name, split, url: r.url, variant: r.variant };
+  } finally {
+    if (!opts.session) await session.close();
+  }
 }
 
 export type DatasetRef =
@@ -203,12 +208,6 @@ async function readRecordedSha(sidecar: string): Promise<string | undefined> {
   }
 }
 
-async function writeAtomically(path: string, content: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
-  await rename(tmp, path);
-}
-
 /**
  * Downloads an arbitrary URL into `<cache>/urls/<hash of URL>/<file name>`. With no
  * known checksum, the hash computed at download time is recorded next to the file
@@ -237,10 +236,10 @@ async function resolveUrl(rawUrl: string, opts: ResolveOptions & { sha256?: stri
   await mkdir(dir, { recursive: true });
   const result = await downloadFile(url.href, target, {
     expectedSha256: expected,
-    timeoutMs: opts.timeoutMs,
+    ...opts.download,
     onProgress: opts.onProgress,
   });
-  await writeAtomically(sidecar, `${result.sha256}\n`);
+  await writeFileAtomic(sidecar, `${result.sha256}\n`);
   return { path: result.path, sha256: result.sha256, source: 'download', url: url.href };
 }
 

@@ -1,5 +1,7 @@
 import { loadExamples } from '../data/loaders.js';
-import { resolveDatasetRef } from '../data/resolve.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { GitopsMlError } from '../errors.js';
+import { parseDatasetRef, resolveDatasetRef } from '../data/resolve.js';
 import { cleanExamples, dedupeExamples, findLeakage, stratifiedSplit } from '../data/prepare.js';
 import type { CleaningReport, DedupeReport, LeakageReport } from '../data/prepare.js';
 import { augmentExamples } from '../data/augment.js';
@@ -14,6 +16,7 @@ export interface SourceRecord {
   sha256: string;
   rows: number;
   source: string;
+  variant?: string;
 }
 
 export interface RawData {
@@ -37,14 +40,40 @@ export interface PreparedData {
   summary: string;
 }
 
+/**
+ * What to do with an https dataset URL the spec does not pin: `write` fetches it once and
+ * writes its sha256 into the spec file (dataset.sha256.<split>), so later runs verify the
+ * same bytes; `refuse` (CI) stops before fetching, since a pin written on a runner is lost.
+ */
+export type UrlPinning = { mode: 'write'; specPath: string } | { mode: 'refuse' };
+
+function writePin(specPath: string, split: string, sha256: string): void {
+  const doc = JSON.parse(readFileSync(specPath, 'utf8')) as { dataset: { sha256?: Record<string, string> } };
+  doc.dataset.sha256 = { ...doc.dataset.sha256, [split]: sha256 };
+  writeFileSync(specPath, `${JSON.stringify(doc, null, 2)}\n`);
+}
+
 /** Resolves and loads the spec's dataset references (registry ref, path or URL). */
-export async function loadSpecData(spec: ModelSpec, progress: ProgressSink): Promise<RawData> {
+export async function loadSpecData(spec: ModelSpec, progress: ProgressSink, pinning: UrlPinning = { mode: 'refuse' }): Promise<RawData> {
   const sources: Record<string, SourceRecord> = {};
-  const load = async (split: string, ref: string | undefined): Promise<Example[] | undefined> => {
+  const load = async (split: 'train' | 'dev' | 'test', ref: string | undefined): Promise<Example[] | undefined> => {
     if (!ref) return undefined;
-    const resolved = await resolveDatasetRef(ref);
+    const pin = spec.dataset.sha256?.[split];
+    const isUrl = parseDatasetRef(ref).kind === 'url';
+    if (isUrl && pin === undefined && pinning.mode === 'refuse') {
+      throw new GitopsMlError(
+        'E_DATASET_UNPINNED',
+        `dataset.${split} is the URL ${ref} with no dataset.sha256.${split} in the spec; a URL is fetched only pinned. ` +
+          'Run the training once locally (it writes the pin into the spec), review and commit it, or add the sha256 yourself',
+      );
+    }
+    const resolved = await resolveDatasetRef(ref, pin !== undefined ? { sha256: pin } : {});
+    if (isUrl && pin === undefined && pinning.mode === 'write') {
+      writePin(pinning.specPath, split, resolved.sha256);
+      progress.line(`[data] ${split}: pinned ${ref} at sha256 ${resolved.sha256} in ${pinning.specPath} (commit it)`);
+    }
     const loaded = await loadExamples(resolved.path, { textColumn: spec.dataset.textColumn, labelColumn: spec.dataset.labelColumn });
-    sources[split] = { ref, path: resolved.path, sha256: loaded.sha256, rows: loaded.examples.length, source: resolved.source };
+    sources[split] = { ref, path: resolved.path, sha256: loaded.sha256, rows: loaded.examples.length, source: resolved.source, ...(resolved.variant ? { variant: resolved.variant } : {}) };
     progress.line(`[data] ${split}: ${ref} → ${resolved.path} (${loaded.examples.length} rows, ${resolved.source}, sha256 ${loaded.sha256.slice(0, 12)}…)`);
     return loaded.examples;
   };

@@ -35,6 +35,7 @@ import { crossValidate, searchHyperparameters } from './experiments.js';
 import type { CrossValidationReport, SearchReport } from './experiments.js';
 import { gitCommit } from './git.js';
 import { loadSpecData, prepareData } from './data.js';
+import type { UrlPinning } from './data.js';
 import type { PreparedData } from './data.js';
 
 export interface PipelineOptions {
@@ -55,6 +56,8 @@ export interface PipelineOptions {
   quantize?: QuantizationDtype;
   /** Where the gate thresholds are (default .github/gitops-ml.yml; none → no gates decided). */
   gatesConfig?: string;
+  /** An unpinned https dataset URL: pin it into the spec, or refuse (the default). */
+  urlPinning?: UrlPinning;
 }
 
 export interface PipelineResult {
@@ -84,10 +87,12 @@ export function readGateThresholds(path: string): GateThresholds | undefined {
 }
 
 /** The EEC for the fairness gate, through the dataset registry; undefined (and said) when it cannot be had. */
-async function loadEec(progress: ProgressSink): Promise<EecRow[] | undefined> {
+async function loadEec(progress: ProgressSink): Promise<{ rows: EecRow[]; record: DatasetRecord } | undefined> {
   try {
     const resolved = await resolveDatasetRef('eec:all');
-    return (await loadEecRows(resolved.path)).rows;
+    const rows = (await loadEecRows(resolved.path)).rows;
+    progress.line(`[data] fairness: eec:all → ${resolved.path} (${rows.length} rows, ${resolved.source}, ${resolved.variant ?? 'original'} release)`);
+    return { rows, record: { ref: 'eec:all', sha256: resolved.sha256, rows: rows.length, source: resolved.source, ...(resolved.variant ? { variant: resolved.variant } : {}) } };
   } catch (err) {
     progress.line(`[gates] fairness: the Equity Evaluation Corpus is not available (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
     return undefined;
@@ -96,7 +101,7 @@ async function loadEec(progress: ProgressSink): Promise<EecRow[] | undefined> {
 
 function datasetRecords(prepared: PreparedData): Record<string, DatasetRecord> {
   const out: Record<string, DatasetRecord> = {};
-  for (const [split, d] of Object.entries(prepared.sources)) out[split] = { ref: d.ref, sha256: d.sha256, rows: d.rows, source: d.source };
+  for (const [split, d] of Object.entries(prepared.sources)) out[split] = { ref: d.ref, sha256: d.sha256, rows: d.rows, source: d.source, ...(d.variant ? { variant: d.variant } : {}) };
   return out;
 }
 
@@ -107,7 +112,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   let spec = loadSpec(opts.specPath, { preset: opts.preset, overrides: opts.overrides });
   progress.line(`[spec] ${spec.name} from ${opts.specPath}${spec.preset ? ` (preset "${spec.preset}")` : ''}`);
 
-  const raw = await loadSpecData(spec, progress);
+  const raw = await loadSpecData(spec, progress, opts.urlPinning ?? { mode: 'refuse' });
   const prepared = prepareData(spec, raw);
   progress.line(`[data] ${prepared.summary}`);
 
@@ -161,6 +166,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   metadata.metrics.latency = { single: latency.single, batch32: latency.batch32 };
 
   const testSha256 = prepared.sources.test?.sha256 ?? prepared.sources.train?.sha256 ?? '';
+  const eec = await loadEec(progress);
   const championPath = opts.champion ?? championRecordPath(spec.name);
   const champion = loadChampionRecord(championPath);
   if (champion) progress.line(`[gates] champion: ${champion.model.name} ${champion.model.version} from ${championPath}`);
@@ -172,12 +178,14 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     testSha256,
     train: prepared.train,
     latency,
-    eec: await loadEec(progress),
+    eec: eec?.rows,
     champion,
     seed: spec.training.seed,
     line: (l) => progress.line(l),
   });
   const record: EvaluationRecord = evaluation.record;
+  // The fairness probe set is part of what the model was judged on: its provenance (and release) goes with it.
+  if (eec) metadata.datasets.fairness = eec.record;
 
   let quantized: { tmp: string; root: string; dtype: QuantizationDtype } | undefined;
   if (opts.quantize) {

@@ -27,6 +27,12 @@ export const SPEC_SCHEMA = {
         textColumn: { type: 'string', default: 'sentence' },
         labelColumn: { type: 'string', default: 'label' },
         devFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 0.5, default: 0.1, description: 'used when no dev split is given' },
+        sha256: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'pins of the https URLs among train/dev/test; the first local run writes a missing one, CI refuses to run without it',
+          properties: Object.fromEntries(['train', 'dev', 'test'].map((k) => [k, { type: 'string', pattern: '^[0-9a-f]{64}$' }])),
+        },
       },
     },
     preprocessing: {

@@ -11,7 +11,7 @@ export interface ModelSpec {
   labels: [string, string];
   license: string;
   owners: string[];
-  dataset: { train: string; dev?: string; test?: string; textColumn: string; labelColumn: string; devFraction: number };
+  dataset: { train: string; dev?: string; test?: string; textColumn: string; labelColumn: string; devFraction: number; sha256?: Partial<Record<'train' | 'dev' | 'test', string>> };
   preprocessing: { dedupe: boolean; minCount: number; maxTokens: number; augmentation: { enabled: boolean; ratio: number } };
   architecture: {
     type: 'text-cnn' | 'bigru';

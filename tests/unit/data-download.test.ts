@@ -25,6 +25,8 @@ interface Route {
   stallAfter?: number;
   /** Send headers and this many body bytes, then drop the connection. */
   dropAfter?: number;
+  /** Answer this many requests with 503 before serving the body. */
+  failFirst?: number;
 }
 
 /** A loopback file server that records every request path. */
@@ -41,6 +43,10 @@ class TestServer {
       const route = this.routes.get(path);
       if (!route) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      if (route.failFirst !== undefined && this.count(path) <= route.failFirst) {
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('busy');
         return;
       }
       const body = route.body ?? Buffer.alloc(0);
@@ -129,7 +135,7 @@ describe('downloadFile', () => {
 
   it('a non-2xx status is an error naming the URL and the status', async () => {
     const url = `${server.url}/missing.tsv`;
-    const err = await downloadFile(url, join(tmp, 'm.tsv')).catch((e: unknown) => e);
+    const err = await downloadFile(url, join(tmp, 'm.tsv'), { retries: 0 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'E_DOWNLOAD_HTTP' });
     expect((err as Error).message).toContain(url);
     expect((err as Error).message).toContain('404');
@@ -145,10 +151,21 @@ describe('downloadFile', () => {
 
   it('a connection dropped mid-body fails and the partial file is removed', async () => {
     server.routes.set('/drop', { body: BIG, dropAfter: 1000 });
-    const err = await downloadFile(`${server.url}/drop`, join(tmp, 'drop')).catch((e: unknown) => e);
+    const err = await downloadFile(`${server.url}/drop`, join(tmp, 'drop'), { retries: 0 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'E_DOWNLOAD_FAILED' });
     expect((err as Error).message).toContain('broke off');
     expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('a transient failure is retried with backoff; a 404 is not', async () => {
+    server.routes.set('/flaky', { body: BIG, failFirst: 2 });
+    await expect(downloadFile(`${server.url}/flaky`, join(tmp, 'flaky'), { retries: 2, backoffMs: 20 })).resolves.toMatchObject({ bytes: BIG.length });
+    expect(server.count('/flaky')).toBe(3);
+    server.routes.set('/busy', { body: BIG, failFirst: 5 });
+    await expect(downloadFile(`${server.url}/busy`, join(tmp, 'busy'), { retries: 1, backoffMs: 20 })).rejects.toMatchObject({ code: 'E_DOWNLOAD_HTTP' });
+    expect(server.count('/busy')).toBe(2);
+    await expect(downloadFile(`${server.url}/gone`, join(tmp, 'gone'), { retries: 3, backoffMs: 20 })).rejects.toMatchObject({ code: 'E_DOWNLOAD_HTTP' });
+    expect(server.count('/gone')).toBe(1);
   });
 
   it('a refused connection is a download failure naming the URL', async () => {
@@ -157,7 +174,7 @@ describe('downloadFile', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((ok) => closed.close(() => ok()));
     const url = `http://127.0.0.1:${port}/x`;
-    const err = await downloadFile(url, join(tmp, 'x')).catch((e: unknown) => e);
+    const err = await downloadFile(url, join(tmp, 'x'), { retries: 0 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'E_DOWNLOAD_FAILED' });
     expect((err as Error).message).toContain(url);
     expect((err as Error).message).toContain('ECONNREFUSED');
@@ -205,7 +222,6 @@ describe('resolveDatasetFile order: explicit > DATASETS_DIR > cache > download',
       license: 'none',
       citation: 'none',
       homepage: 'https://example.invalid/',
-      sourceArchives: [],
       format: 'tsv',
       textColumn: 'sentence',
       labelColumn: 'label',
@@ -215,7 +231,7 @@ describe('resolveDatasetFile order: explicit > DATASETS_DIR > cache > download',
   let datasetsDir: string;
   let cacheDir: string;
   let emptyDir: string;
-  const opts = () => ({ registry, cacheDir, baseUrl: server.url, env: {}, onProgress: false as const });
+  const opts = () => ({ registry, cacheDir, env: {}, onProgress: false as const });
 
   beforeEach(() => {
     datasetsDir = join(tmp, 'datasets');
@@ -253,41 +269,15 @@ describe('resolveDatasetFile order: explicit > DATASETS_DIR > cache > download',
     expect((err as Error).message).toContain(sha('tampered'));
   });
 
-  it('the cache beats a download; with an empty cache the file is downloaded once, then cached', async () => {
+  it('the cache is used when DATASETS_DIR lacks the file; a corrupt cached copy is not', async () => {
     const cached = await resolveDatasetFile('toy', 'train', { ...opts(), datasetsDir: emptyDir });
-    expect(cached).toMatchObject({ path: join(cacheDir, 'toy', 'train.tsv'), source: 'cache' });
-    expect(server.requests).toEqual([]);
-
-    rmSync(join(cacheDir, 'toy'), { recursive: true });
-    const first = await resolveDatasetFile('toy', 'train', { ...opts(), datasetsDir: emptyDir });
-    expect(first).toMatchObject({ source: 'download', sha256: sha(TOY), url: `${server.url}/toy/train.tsv` });
-    expect(readFileSync(first.path).equals(TOY)).toBe(true);
-    const second = await resolveDatasetFile('toy', 'train', { ...opts(), datasetsDir: emptyDir });
-    expect(second).toMatchObject({ source: 'cache', path: first.path });
-    expect(server.count('/toy/train.tsv')).toBe(1);
-  });
-
-  it('a corrupt cached file is downloaded again', async () => {
+    expect(cached).toMatchObject({ path: join(cacheDir, 'toy', 'train.tsv'), source: 'cache', variant: 'original' });
     writeFileSync(join(cacheDir, 'toy', 'train.tsv'), 'half a fi');
-    const r = await resolveDatasetFile('toy', 'train', opts());
-    expect(r.source).toBe('download');
-    expect(readFileSync(r.path).equals(TOY)).toBe(true);
-    expect(server.count('/toy/train.tsv')).toBe(1);
-  });
-
-  it('a mirror serving different bytes fails and leaves nothing in the cache', async () => {
-    rmSync(join(cacheDir, 'toy'), { recursive: true });
-    server.routes.set('/toy/train.tsv', { body: Buffer.from('sentence\tlabel\nother\t1\n') });
-    await expect(resolveDatasetFile('toy', 'train', opts())).rejects.toMatchObject({ code: 'E_DOWNLOAD_CHECKSUM' });
-    expect(readdirSync(join(cacheDir, 'toy'))).toEqual([]);
-  });
-
-  it('with no local copy and no mirror configured, the error says what to set', async () => {
-    rmSync(join(cacheDir, 'toy'), { recursive: true });
-    const err = await resolveDatasetFile('toy', 'train', { registry, cacheDir, env: {} }).catch((e: unknown) => e);
+    // This fixture names no canonical source, so there is nothing to download from.
+    const err = await resolveDatasetFile('toy', 'train', { ...opts(), datasetsDir: emptyDir }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'E_DATASET_UNAVAILABLE' });
-    expect((err as Error).message).toContain('GITOPS_ML_DATASETS_URL');
     expect((err as Error).message).toContain('DATASETS_DIR');
+    expect((err as Error).message).toContain('toy/train.tsv');
     expect(server.requests).toEqual([]);
   });
 

@@ -3,16 +3,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GitopsMlError } from '../../model/errors.js';
-import {
-  DATASET_REGISTRY,
-  DEFAULT_DATASETS_MIRROR,
-  datasetFileUrl,
-  datasetsBaseUrl,
-  defaultSplit,
-  getDataset,
-  getDatasetFile,
-} from '../../model/data/registry.js';
+import { createHash } from 'node:crypto';
+import { canonicalUrl } from '../../model/data/canonical.js';
+import { normalise } from '../../model/data/normalise.js';
+import { CANONICAL_ARCHIVES, DATASET_REGISTRY, defaultSplit, getDataset, getDatasetFile } from '../../model/data/registry.js';
+import type { DatasetFile } from '../../model/data/registry.js';
 import { defaultCacheDir, parseDatasetRef, resolveDatasetRef } from '../../model/data/resolve.js';
+import { canonicalMember } from '../helpers/canonical-mirror.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -65,15 +62,43 @@ describe('dataset registry', () => {
     expect(defaultSplit(getDataset('sst2'))).toBeUndefined();
   });
 
-  it('download URLs are <base>/<name>/<path>, base from option, then env, then the placeholder', () => {
-    const file = DATASET_REGISTRY.sst2.files.dev;
-    expect(datasetFileUrl('sst2', file, 'https://m.example/data/')).toBe('https://m.example/data/sst2/dev.tsv');
-    expect(datasetsBaseUrl({ baseUrl: 'https://a.example/', env: { GITOPS_ML_DATASETS_URL: 'https://b.example' } })).toBe(
-      'https://a.example',
-    );
-    expect(datasetsBaseUrl({ env: { GITOPS_ML_DATASETS_URL: 'https://b.example' } })).toBe('https://b.example');
-    expect(datasetsBaseUrl({ env: {} })).toBe(DEFAULT_DATASETS_MIRROR);
-    expect(new URL(DEFAULT_DATASETS_MIRROR).hostname.endsWith('.invalid')).toBe(true);
+  it('a mirror keeps the canonical path and swaps scheme and host (a base path is a prefix)', () => {
+    const glue = CANONICAL_ARCHIVES['glue-sst2'];
+    expect(canonicalUrl(glue, undefined)).toEqual({ url: 'https://dl.fbaipublicfiles.com/glue/data/SST-2.zip', viaMirror: false });
+    expect(canonicalUrl(glue, 'http://127.0.0.1:8080')).toEqual({ url: 'http://127.0.0.1:8080/glue/data/SST-2.zip', viaMirror: true });
+    expect(canonicalUrl(glue, 'https://files.acme.example/datasets/')).toEqual({ url: 'https://files.acme.example/datasets/glue/data/SST-2.zip', viaMirror: true });
+    expect(() => canonicalUrl(glue, 'ftp://x.example')).toThrow(/GITOPS_ML_CANONICAL_MIRROR must be an http\(s\) URL/);
+    expect(() => canonicalUrl(glue, 'not a url')).toThrow(/GITOPS_ML_CANONICAL_MIRROR is not a URL/);
+  });
+
+  it('every file names its archive, members and rule; published archive pins are sha256', () => {
+    for (const entry of Object.values(DATASET_REGISTRY)) {
+      for (const file of Object.values(entry.files) as DatasetFile[]) {
+        expect(file.source?.members.length).toBeGreaterThan(0);
+        expect(Object.keys(CANONICAL_ARCHIVES)).toContain(file.source?.archive);
+      }
+    }
+    expect(Object.entries(CANONICAL_ARCHIVES).filter(([, a]) => 'sha256' in a).map(([n]) => n)).toEqual(['glue-sst2', 'sst-trees', 'mr-polarity']);
+  });
+
+  it('the pins follow from the canonical members: member hashes, and the normalisation replayed on them', () => {
+    const sha = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
+    for (const entry of Object.values(DATASET_REGISTRY)) {
+      for (const file of Object.values(entry.files) as DatasetFile[]) {
+        const source = file.source as NonNullable<DatasetFile['source']>;
+        const members = source.members.map((m) => canonicalMember(source.archive, m.path));
+        expect(members.map((b) => sha(b))).toEqual(source.members.map((m) => m.sha256));
+        const text = normalise(source.normalise, members);
+        expect([entry.name, file.path, sha(text)]).toEqual([entry.name, file.path, file.sha256]);
+        expect(text.split('\n').length - 2).toBe(file.rows);
+        // A variant's pins follow from its members the same way.
+        for (const v of file.variants ?? []) {
+          const fixed = members.map((b) => Buffer.from(b.toString('utf8').replace(/dissapointed/g, 'disappointed')));
+          expect(fixed.map((b) => sha(b))).toEqual(v.memberSha256);
+          expect(sha(normalise(source.normalise, fixed))).toBe(v.sha256);
+        }
+      }
+    }
   });
 
   const datasetsDir = sharedDatasetsDir();
@@ -98,9 +123,13 @@ describe('dataset registry', () => {
 });
 
 describe('cache location', () => {
-  it('defaults to <repo>/.cache/datasets, overridable by GITOPS_ML_CACHE_DIR', () => {
-    expect(defaultCacheDir({})).toBe(resolve(REPO_ROOT, '.cache', 'datasets'));
-    expect(defaultCacheDir({ GITOPS_ML_CACHE_DIR: '/var/cache/gm' })).toBe('/var/cache/gm');
+  it('is per user (two clones share it): GITOPS_ML_CACHE_DIR, else $XDG_CACHE_HOME/gitops-ml, else ~/.cache/gitops-ml', () => {
+    expect(defaultCacheDir({ GITOPS_ML_CACHE_DIR: '/var/cache/gm', XDG_CACHE_HOME: '/x' })).toBe('/var/cache/gm/datasets');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/x', HOME: '/home/a' })).toBe('/x/gitops-ml/datasets');
+    // A relative XDG_CACHE_HOME is invalid per the XDG spec and ignored.
+    expect(defaultCacheDir({ XDG_CACHE_HOME: 'rel', HOME: '/home/a' })).toBe('/home/a/.cache/gitops-ml/datasets');
+    expect(defaultCacheDir({ HOME: '/home/a' })).toBe('/home/a/.cache/gitops-ml/datasets');
+    expect(defaultCacheDir({ HOME: '/home/a' })).not.toContain(REPO_ROOT);
   });
 });
 
