@@ -1,4 +1,4 @@
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { CanonicalSession } from './canonical.js';
 import { DATASET_REGISTRY, getDataset } from './registry.js';
@@ -40,6 +40,11 @@ export async function fetchDatasets(opts: FetchDatasetsOptions = {}): Promise<Re
         opts.onFile?.(`${entry.name}:${split} → ${where} (${resolved.source}${variant}, sha256 ${resolved.sha256.slice(0, 12)}…)`);
         out.push({ ...resolved, path: where });
       }
+    }
+    if (opts.out !== undefined && names.length === Object.keys(registry).length) {
+      // The layout's own integrity list, as `sha256sum -c SHA256SUMS` reads it.
+      const sums = out.map((f) => `${f.sha256}  ${f.name}/${getDataset(f.name as string, registry).files[f.split as string]?.path}`).sort((a, b) => a.slice(66).localeCompare(b.slice(66)));
+      await writeFile(join(resolve(opts.out), 'SHA256SUMS'), `${sums.join('\n')}\n`);
     }
   } finally {
     await session.close();

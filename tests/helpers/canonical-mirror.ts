@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,7 +32,9 @@ export interface FixtureEntry {
 
 /** The archive's members as the canonical folder holds them, optionally changed. */
 export function fixtureEntries(archive: CanonicalArchiveName, change: (entries: FixtureEntry[]) => FixtureEntry[] = (e) => e): FixtureEntry[] {
-  return change(MEMBER_DIRS[archive].members.map((name) => ({ name, data: canonicalMember(archive, name) })));
+  // The README beside Cornell's members is kept when present (it is in the real archive).
+  const present = MEMBER_DIRS[archive].members.filter((name) => existsSync(join(datasetsDir(), 'canonical', MEMBER_DIRS[archive].dir, name)));
+  return change(present.map((name) => ({ name, data: canonicalMember(archive, name) })));
 }
 
 /** A real zip (fflate), with Unix mode bits so a symlink entry is one. */

@@ -68,6 +68,7 @@ describe('fetch from the canonical archives (fixture archives on a loopback mirr
     expect(files.every((f) => f.source === 'download')).toBe(true);
     expect(files.find((f) => f.name === 'eec')?.variant).toBe('original');
     expect(lines[0]).toMatch(/^sst2:train → .*sst2\/train\.tsv \(download, sha256 4c5e12ec5fab…\)$/);
+    expect(readFileSync(join(out, 'SHA256SUMS'), 'utf8')).toBe(readFileSync(join(datasetsDir(), 'SHA256SUMS'), 'utf8'));
     // No temporary archive or part file is left in the cache.
     expect(Object.keys(snapshot(cacheDir)).sort()).toEqual(Object.keys(reference).sort());
 

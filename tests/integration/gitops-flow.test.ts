@@ -34,7 +34,6 @@ describe('GitOps flow, end to end (intake → PR → checks → sign-off → rel
     copyFileSync(join(REPO_ROOT, '.github/gitops-ml.schema.json'), join(work, '.github/gitops-ml.schema.json'));
     const reports = join(work, 'reports');
     mkdirSync(reports);
-    writeFileSync(join(reports, 'jest.json'), JSON.stringify({ success: true, numTotalTests: 40, numPassedTests: 40, numFailedTests: 0, numPendingTests: 0, numRuntimeErrorTestSuites: 0, testResults: [] }));
     writeFileSync(join(reports, 'eslint.json'), '[]');
     const gh = new GitHubStandIn('acme', 'models');
     const api = await gh.start();
@@ -75,13 +74,15 @@ describe('GitOps flow, end to end (intake → PR → checks → sign-off → rel
       // 3. The model-pr workflow's jobs report on the head commit through their actions.
       const prEvent = (sha: string): Record<string, unknown> => {
         const base = example('pull_request', 'synchronize');
-        return { ...base, pull_request: { ...(base.pull_request as object), number: PR, head: { ...(base.pull_request as { head: object }).head, sha } }, repository: { ...(base.repository as object), ...repository } };
+        // The PR's body as GitHub sends it: the orchestrator's, with the request's latency budget (qa reads it).
+        return { ...base, pull_request: { ...(base.pull_request as object), number: PR, body: gh.pullBodies.get(PR) ?? null, head: { ...(base.pull_request as { head: object }).head, sha } }, repository: { ...(base.repository as object), ...repository } };
       };
       const modelJobs = async (sha: string): Promise<void> => {
         for (const [role, inputs] of [
           ['trainer', { 'artifact-dir': artifactDir }],
           ['evaluator', { 'artifact-dir': artifactDir, config: configFile }],
-          ['qa', { results: join(reports, 'jest.json') }],
+          // The trained model behind the real service (dist/, built by npm test as the qa job builds it); short load levels.
+          ['qa', { 'artifact-dir': artifactDir, connections: '1,4', 'duration-seconds': '1' }],
           // In this repository's checkout, as the job runs it: real tree, lockfile, node_modules.
           ['security', { 'audit-report': join(REPO_ROOT, 'tests/fixtures/npm-audit/clean.json'), 'eslint-report': join(reports, 'eslint.json'), 'artifact-dir': artifactDir, 'base-ref': 'HEAD', sarif: join(reports, 'security.sarif') }],
           ['tech-lead', { 'eslint-report': join(reports, 'eslint.json'), typecheck: 'success' }],
