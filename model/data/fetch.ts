@@ -43,7 +43,7 @@ export async function fetchDatasets(opts: FetchDatasetsOptions = {}): Promise<Re
     }
     if (opts.out !== undefined && names.length === Object.keys(registry).length) {
       // The layout's own integrity list, as `sha256sum -c SHA256SUMS` reads it.
-      const sums = out.map((f) => `${f.sha256}  ${f.name}/${getDataset(f.name as string, registry).files[f.split as string]?.path}`).sort((a, b) => a.slice(66).localeCompare(b.slice(66)));
+      const sums = out.map((f) => `${f.sha256}  ${f.name}/${getDataset(f.name as string, registry).files[f.split as string]?.path}`).sort((a, b) => (a.slice(66) < b.slice(66) ? -1 : 1)); // byte order, as sha256sum lists sort
       await writeFile(join(resolve(opts.out), 'SHA256SUMS'), `${sums.join('\n')}\n`);
     }
   } finally {
