@@ -5,6 +5,7 @@
 #
 #   docker build -t gitops-ml:sentiment-0.1.0 .                                   # the newest artifact under model/artifacts/
 #   docker build --build-arg MODEL_NAME=sentiment --build-arg MODEL_VERSION=0.1.0 .   # exactly that one
+#   docker build --build-arg MODEL_ARTIFACT=model/artifacts/reviews/1.2.0 .          # an artifact directory in the context
 #   docker run --rm -p 8080:8080 --read-only --cap-drop ALL gitops-ml:sentiment-0.1.0
 #
 # Serve a mounted artifact instead of the baked one (its manifest is verified at load;
@@ -17,7 +18,7 @@
 # handles SIGTERM itself: no new connections, in-flight requests finish, exit 0.
 
 # The official image. Pin it harder (a patch tag or an @sha256 digest) with --build-arg NODE_IMAGE=….
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: compile the TypeScript, pick the artifact, keep only production dependencies ----
 FROM ${NODE_IMAGE} AS build
@@ -34,16 +35,21 @@ COPY actions/ ./actions/
 COPY model/ ./model/
 RUN npx tsc -p tsconfig.build.json \
  && npm prune --omit=dev --no-audit --no-fund
-# The artifact to bake: MODEL_VERSION, or the newest version (semver, as the service picks it).
+# The artifact to bake: MODEL_ARTIFACT (a directory in the build context: the deploy passes
+# the exact artifact the PR evaluated), else MODEL_NAME's MODEL_VERSION, else its newest
+# version (semver, as the service picks it).
+ARG MODEL_ARTIFACT=
 ARG MODEL_NAME=sentiment
 ARG MODEL_VERSION=
 RUN set -eu; \
     dir="model/artifacts/${MODEL_NAME}/${MODEL_VERSION}"; \
-    if [ -z "${MODEL_VERSION}" ]; then \
+    if [ -n "${MODEL_ARTIFACT}" ]; then \
+      dir="${MODEL_ARTIFACT}"; \
+    elif [ -z "${MODEL_VERSION}" ]; then \
       dir="$(node --input-type=module -e 'const { newestArtifactDir } = await import("./dist/model/artifact/artifact.js"); console.log(newestArtifactDir("model/artifacts", process.argv[1]) ?? "")' "${MODEL_NAME}")"; \
     fi; \
     if [ -z "${dir}" ] || [ ! -f "${dir}/manifest.json" ]; then \
-      echo "no model artifact at model/artifacts/${MODEL_NAME}/${MODEL_VERSION:-<newest>}: train one first (npm run pipeline)" >&2; \
+      echo "no model artifact at ${MODEL_ARTIFACT:-model/artifacts/${MODEL_NAME}/${MODEL_VERSION:-<newest>}}: train one first (npm run pipeline)" >&2; \
       exit 1; \
     fi; \
     echo "baking ${dir}"; \

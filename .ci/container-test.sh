@@ -11,7 +11,7 @@
 #      gitops_ml_model_info present, the alert rules loaded and not firing), then
 #      docker-compose stop: both containers exit 0.
 #
-# Base images cannot be pulled here: the first run makes docker.io/library/node:20-bookworm-slim
+# Base images cannot be pulled here: the first run makes docker.io/library/node:24-bookworm-slim
 # (mmdebstrap bookworm minbase + this machine's node and npm, user node uid 1000) and
 # docker.io/prom/prometheus:v2.42.0 (the same rootfs + Debian's prometheus binary) under
 # the names the Dockerfile and docker-compose.yml use. Where those images exist (pulled,

@@ -25,7 +25,7 @@ PACKAGES=(
   fuse-overlayfs
   containernetworking-plugins
   golang-github-containers-common
-  mmdebstrap        # local stand-in of the node:20-bookworm-slim base image
+  mmdebstrap        # local stand-in of the node:24-bookworm-slim base image
   docker-compose    # brings up docker-compose.yml through podman's socket
   golang-go         # builds and runs the Go client example
   openjdk-17-jdk-headless  # compiles and runs the Java client example

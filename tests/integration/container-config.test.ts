@@ -127,10 +127,10 @@ describe('Dockerfile', () => {
     ]);
   });
 
-  it('builds from the official node:20 slim image (the Node.js the project targets)', () => {
+  it('builds from the official node:24 slim image (the Node.js LTS the project targets)', () => {
     const bases = baseImages(dockerfile).map((b) => b.ref);
     expect(bases.length).toBeGreaterThanOrEqual(2); // build and runtime
-    for (const b of bases) expect(b).toMatch(/^node:20(\.\d+){0,2}-(bookworm|bullseye)-slim(@sha256:[0-9a-f]{64})?$/);
+    for (const b of bases) expect(b).toMatch(/^node:24(\.\d+){0,2}-(bookworm|bullseye|trixie)-slim(@sha256:[0-9a-f]{64})?$/);
     expect(JSON.parse(read('package.json')).engines.node).toBe('>=20');
   });
 
@@ -400,5 +400,29 @@ describe('promtool', () => {
       expect({ alert: a.alert, fires: cases.some((c) => c.alertname === a.alert && c.exp_alerts.length > 0) }).toEqual({ alert: a.alert, fires: true });
       expect({ alert: a.alert, silent: cases.some((c) => c.alertname === a.alert && c.exp_alerts.length === 0) }).toEqual({ alert: a.alert, silent: true });
     }
+  });
+});
+
+describe('the image build the deploy workflow asks for', () => {
+  /** The ARGs a Dockerfile declares, in any stage. */
+  const declaredArgs = (text: string): Set<string> => {
+    const df = dockerfileAst.DockerfileParser.parse(text);
+    return new Set(df.getInstructions().filter((i) => i.getKeyword() === 'ARG').map((i) => (i.getArguments()[0]?.getValue() ?? '').split('=')[0] as string));
+  };
+  const buildArgKeys = (workflow: string): string[] => {
+    const doc = YAML.parse(readFileSync(join(REPO_ROOT, '.github/workflows', workflow), 'utf8')) as { jobs: Record<string, { steps?: { uses?: string; with?: Record<string, string> }[] }> };
+    return Object.values(doc.jobs)
+      .flatMap((j) => j.steps ?? [])
+      .filter((s) => s.uses?.startsWith('docker/build-push-action@'))
+      .flatMap((s) => (s.with?.['build-args'] ?? '').split('\n').map((l) => l.trim()).filter(Boolean).map((l) => l.split('=')[0] as string));
+  };
+
+  it('every build-arg deploy.yml passes is an ARG the Dockerfile declares (docker would ignore it with a warning)', () => {
+    const keys = buildArgKeys('deploy.yml');
+    expect(keys.length).toBeGreaterThan(0);
+    const declared = declaredArgs(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8'));
+    for (const k of keys) expect([k, declared.has(k)]).toEqual([k, true]);
+    // The check itself fails on a Dockerfile that lacks the ARG.
+    expect(declaredArgs('FROM node:24-bookworm-slim\nARG MODEL_NAME=x\n').has('MODEL_ARTIFACT')).toBe(false);
   });
 });

@@ -70,7 +70,7 @@ describe('devops action: deploy and rollback', () => {
 
   const config = (url?: string): string => {
     const file = join(cfgDir, '.github/gitops-ml.yml');
-    writeFileSync(file, stringify({ version: 1, roles: { ceo: ['octocat'] }, required_checks: [], registry: { image: 'ghcr.io/acme/models' }, environments: { staging: { github_environment: 'staging', auto_deploy: true, ...(url ? { url } : {}) } } }));
+    writeFileSync(file, stringify({ version: 1, roles: { ceo: ['octocat'] }, required_checks: [], registry: { image: 'ghcr.io/acme/models' }, environments: { staging: { github_environment: 'staging', ...(url ? { url } : {}) } } }));
     return file;
   };
   const run = (inputs: Record<string, string>) => runAction('devops', { api, eventName: 'workflow_dispatch', payload: dispatch, inputs: { mode: 'deploy', environment: 'staging', model: 'reviews', 'smoke-attempts': '2', 'smoke-interval-seconds': '0', ...inputs } });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyName, loadConfig, parseConfig } from '../../actions/shared/src/config.js';
+import { imageRepository, keyName, loadConfig, parseConfig, placeholderProblems } from '../../actions/shared/src/config.js';
+import { stringify } from 'yaml';
 import { REPO_ROOT } from '../helpers/datasets.js';
 
 const committed = readFileSync(join(REPO_ROOT, '.github/gitops-ml.yml'), 'utf8');
@@ -54,5 +55,23 @@ describe('.github/gitops-ml.yml', () => {
     expect(keyName('/roles/ceo/0')).toBe('roles.ceo[0]');
     expect(keyName('/environments/staging/url')).toBe('environments.staging.url');
     expect(keyName('')).toBe('');
+  });
+});
+
+describe('the template placeholders', () => {
+  const base = { version: 1, roles: { ceo: ['alice'] }, required_checks: [] };
+  it('the shipped config names octocat as CEO, which a new repository must replace', () => {
+    const shipped = loadConfig(join(REPO_ROOT, '.github/gitops-ml.yml'));
+    expect(placeholderProblems(shipped)).toEqual([expect.stringContaining('roles.ceo lists "octocat"')]);
+    // The shipped config leaves the image to the repository it runs in.
+    expect(imageRepository(shipped, { owner: 'Acme', repo: 'Models' })).toBe('ghcr.io/acme/models');
+  });
+  it('a placeholder image is refused by name; a real one wins over the default', () => {
+    const placeholder = parseConfig(stringify({ ...base, registry: { image: 'ghcr.io/owner/gitops-ml' } }));
+    expect(placeholderProblems(placeholder)).toEqual([expect.stringContaining('registry.image is the template\'s placeholder "ghcr.io/owner/gitops-ml"')]);
+    expect(() => imageRepository(placeholder, { owner: 'acme', repo: 'models' })).toThrow(/placeholder/);
+    const real = parseConfig(stringify({ ...base, registry: { image: 'registry.example.com/team/models' } }));
+    expect(placeholderProblems(real)).toEqual([]);
+    expect(imageRepository(real, { owner: 'acme', repo: 'models' })).toBe('registry.example.com/team/models');
   });
 });

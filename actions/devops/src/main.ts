@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { loadConfig } from '../../shared/src/config.js';
+import { imageRepository, loadConfig } from '../../shared/src/config.js';
 import { deployVersion, httpSmoke, rollbackTo } from '../../shared/src/deploy.js';
 import type { DeployOutcome } from '../../shared/src/deploy.js';
 import { createClient } from '../../shared/src/github.js';
@@ -9,10 +9,9 @@ import { bumpOverlay } from '../../shared/src/k8s-bump.js';
 import { planAndRelease } from '../../shared/src/release.js';
 import type { PushEvent } from '../../shared/src/release.js';
 
-/** The registry image: the config's, else ghcr.io/<owner>/<repo> (GHCR wants it lower-case). */
+/** The registry image: the config's, else ghcr.io/<owner>/<repo>; the template's placeholder is refused. */
 function imageOf(configPath: string): string {
-  const fromConfig = existsSync(configPath) ? loadConfig(configPath).registry?.image : undefined;
-  return fromConfig ?? `ghcr.io/${github.context.repo.owner}/${github.context.repo.repo}`.toLowerCase();
+  return imageRepository(existsSync(configPath) ? loadConfig(configPath) : undefined, github.context.repo);
 }
 
 async function release(): Promise<void> {

@@ -12,7 +12,7 @@ export interface GitopsConfig {
   required_checks: string[];
   gates: Partial<Record<GateName, number>>;
   labels: { new_model: string; needs_info: string; accepted: string; retrain: string };
-  environments: Partial<Record<'staging' | 'production', { url?: string; github_environment?: string; auto_deploy?: boolean }>>;
+  environments: Partial<Record<'staging' | 'production', { url?: string; github_environment?: string }>>;
   registry?: { image: string };
 }
 
@@ -164,6 +164,30 @@ export function parseConfig(text: string, file = CONFIG_PATH): GitopsConfig {
     environments: raw.environments ?? {},
     ...(raw.registry ? { registry: raw.registry } : {}),
   };
+}
+
+/**
+ * Values the template ships as examples, which a repository made from it must replace
+ * before the flow can sign anything off or push an image: each entry names the key.
+ */
+export function placeholderProblems(config: GitopsConfig): string[] {
+  const problems: string[] = [];
+  if (config.roles.ceo.some((l) => l.toLowerCase() === 'octocat')) {
+    problems.push('roles.ceo lists "octocat", the template\'s example login: name the people whose approval signs a model off');
+  }
+  if (config.registry && /^ghcr\.io\/owner\//.test(config.registry.image)) {
+    problems.push(`registry.image is the template's placeholder "${config.registry.image}": remove it (the default is ghcr.io/<owner>/<repo>) or name your registry`);
+  }
+  return problems;
+}
+
+/** The image repository: the config's, else ghcr.io/<owner>/<repo> lower-cased (GHCR requires it). */
+export function imageRepository(config: GitopsConfig | undefined, repo: { owner: string; repo: string }): string {
+  const fromConfig = config?.registry?.image;
+  if (fromConfig && /^ghcr\.io\/owner\//.test(fromConfig)) {
+    throw new ValidationError(`registry.image in ${CONFIG_PATH} is the template's placeholder "${fromConfig}"`, ['remove it to push to ghcr.io/<owner>/<repo>, or name your registry']);
+  }
+  return fromConfig ?? `ghcr.io/${repo.owner}/${repo.repo}`.toLowerCase();
 }
 
 export function loadConfig(path: string = CONFIG_PATH): GitopsConfig {
