@@ -144,6 +144,8 @@ export class GitHubStandIn {
   readonly dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
   /** Bodies of PRs opened through the API. */
   readonly pullBodies = new Map<number, string>();
+  /** The repository setting "Allow GitHub Actions to create and approve pull requests" (off in a new repository). */
+  allowActionsPullRequests = true;
   private server?: Server;
   private nextId = 1000;
   private clock = Date.parse('2026-11-26T10:00:00Z');
@@ -369,6 +371,7 @@ export class GitHubStandIn {
       return [200, [...this.pulls.values()].filter((pr) => (!head || pr.head.ref === head) && (state === 'all' || pr.state === state))];
     },
     'pulls/create': (_p, b) => {
+      if (!this.allowActionsPullRequests) return [403, { message: 'GitHub Actions is not permitted to create or approve pull requests.', documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request', status: '403' }];
       const branch = b.head as string;
       const sha = this.refs.get(branch);
       if (!sha) return [422, { message: `head ${branch} does not exist` }];

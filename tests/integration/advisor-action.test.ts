@@ -37,6 +37,15 @@ describe('advisor action (bundled entry, runner environment, GitHub stand-in)', 
     expect(sticky()).toEqual([]);
   });
 
+  it('reads an issue filed through the form whose label GitHub dropped, and adds new-model itself', async () => {
+    const other = 31;
+    const payload = { ...opened, action: 'opened', issue: { ...(opened.issue as object), number: other, body: form({ name: 'reviews', goal: 'Route angry reviews to support within minutes.', dataset: 'sst2', 'target-accuracy': '0.85', 'latency-budget': '50', architecture: 'cnn (convolutional, fastest)' }), labels: [] }, repository: { ...(opened.repository as object), name: 'models', full_name: 'acme/models', owner: { login: 'acme' } } };
+    const r = await runAction('advisor', { api, eventName: 'issues', payload });
+    expect(r.code).toBe(0);
+    expect(r.outputs.accepted).toBe('true');
+    expect(gh.labels.get(other)).toEqual(['new-model', 'accepted']);
+  });
+
   it('asks, labels needs-info, then accepts the edited issue in the same comment and swaps the labels', async () => {
     gh.labels.set(ISSUE, ['new-model']);
     let r = await run(opened, 'opened', form({ name: 'Reviews!', dataset: 'sst2' }));

@@ -50,13 +50,28 @@ describe('orchestrator action (bundled entry, runner environment, GitHub stand-i
     expect(gh.dispatches).toEqual([{ workflow: 'model-pr.yml', ref: 'model/reviews', inputs: { 'pull-number': String(pr?.number) } }]);
   });
 
+  it('when the repository does not let Actions open pull requests, it fails saying exactly what to turn on, on the issue too', async () => {
+    gh.allowActionsPullRequests = false;
+    try {
+      const r = await run(form({ ...answers, name: 'blocked' }));
+      expect(r.code).toBe(1);
+      expect(r.log).toContain('Allow GitHub Actions to create and approve pull requests');
+      const notes = (gh.comments.get(ISSUE) ?? []).filter((c) => c.body.startsWith('<!-- gitops-ml:orchestrator-setup -->'));
+      expect(notes).toHaveLength(1);
+      expect(notes[0]?.body).toContain('npx gitops-ml setup');
+      expect([...gh.pulls.values()].some((p) => p.head.ref === 'model/blocked')).toBe(false);
+    } finally {
+      gh.allowActionsPullRequests = true;
+    }
+  });
+
   it('is idempotent: a re-run updates the spec on the same branch and reuses the PR and its checklist', async () => {
     const before = gh.pulls.size;
     const r = await run(form({ ...answers, 'target-accuracy': '0.84' }));
     expect(r.code).toBe(0);
     expect(gh.pulls.size).toBe(before);
     expect(JSON.parse(gh.files.get('model/reviews:model/specs/reviews.json')?.content ?? '{}').targets.accuracy).toBe(0.84);
-    expect(gh.commits.map((c) => c.message)).toEqual(['Add spec for model reviews (#21)', 'Update spec for model reviews (#21)']);
+    expect(gh.commits.map((c) => c.message).filter((m) => m.includes('model reviews'))).toEqual(['Add spec for model reviews (#21)', 'Update spec for model reviews (#21)']);
     const pr = [...gh.pulls.values()].find((p) => p.head.ref === 'model/reviews');
     expect((gh.comments.get(pr?.number as number) ?? []).filter((c) => c.body.includes('gitops-ml:checklist'))).toHaveLength(1);
   });

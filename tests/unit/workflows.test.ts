@@ -147,3 +147,13 @@ describe('actions', () => {
     expect(execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build-actions.mjs'), '--check'], { encoding: 'utf8' })).toMatch(/action bundles are current/);
   });
 });
+
+describe('intake finds New model issues without the form label (GitHub drops a label the repository lacks)', () => {
+  it("intake's body condition names the form's first field heading, the one the advisor checks", () => {
+    const intake = parse(readFileSync(join(REPO_ROOT, '.github/workflows/intake.yml'), 'utf8')) as { jobs: { advise: { if: string } } };
+    const form = parse(readFileSync(join(REPO_ROOT, '.github/ISSUE_TEMPLATE/new-model.yml'), 'utf8')) as { body: { type: string; attributes?: { label?: string } }[] };
+    const first = form.body.find((f) => f.type !== 'markdown')?.attributes?.label;
+    expect(first).toBeTruthy();
+    expect(intake.jobs.advise.if).toContain(`contains(github.event.issue.body, '### ${first}')`);
+  });
+});

@@ -38931,6 +38931,13 @@ function parseConfig(text, file = CONFIG_PATH) {
     ...raw.registry ? { registry: raw.registry } : {}
   };
 }
+function imageRepository(config, repo) {
+  const fromConfig = config?.registry?.image;
+  if (fromConfig && /^ghcr\.io\/owner\//.test(fromConfig)) {
+    throw new ValidationError(`registry.image in ${CONFIG_PATH} is the template's placeholder "${fromConfig}"`, ["remove it to push to ghcr.io/<owner>/<repo>, or name your registry"]);
+  }
+  return fromConfig ?? `ghcr.io/${repo.owner}/${repo.repo}`.toLowerCase();
+}
 function loadConfig(path = CONFIG_PATH) {
   let text;
   try {
@@ -39340,8 +39347,7 @@ async function planAndRelease(gh, where, push, opts = {}) {
 
 // actions/devops/src/main.ts
 function imageOf(configPath) {
-  const fromConfig = existsSync3(configPath) ? loadConfig(configPath).registry?.image : void 0;
-  return fromConfig ?? `ghcr.io/${context2.repo.owner}/${context2.repo.repo}`.toLowerCase();
+  return imageRepository(existsSync3(configPath) ? loadConfig(configPath) : void 0, context2.repo);
 }
 async function release() {
   if (context2.eventName !== "push") throw new Error(`the devops release runs on push to main, not on "${context2.eventName}"`);

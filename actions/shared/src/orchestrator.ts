@@ -1,3 +1,4 @@
+import { GitopsMlError } from '../../../model/errors.js';
 import { DATASET_REGISTRY } from '../../../model/data/registry.js';
 import { deepMerge, parseSpec } from '../../../model/spec/spec.js';
 import type { ModelRequest } from './advisor.js';
@@ -83,7 +84,11 @@ export async function runOrchestrator(gh: GitHub, where: RepoRef, issueNumber: n
       '',
       `Latency budget from the request: ${request.latencyBudgetMs} ms p95.`,
     ].join('\n');
-    const { data } = await gh.rest.pulls.create({ owner, repo, head: branch, base, title: `Model: ${request.slug}`, body });
+    const { data } = await gh.rest.pulls.create({ owner, repo, head: branch, base, title: `Model: ${request.slug}`, body }).catch(async (err: unknown) => {
+      if (!isActionsPrPermissionError(err)) throw err;
+      await upsertStickyComment(gh, { owner, repo, issueNumber }, 'orchestrator-setup', ACTIONS_PR_PERMISSION_HELP);
+      throw new GitopsMlError('E_ACTIONS_PR_PERMISSION', ACTIONS_PR_PERMISSION_HELP.replace(/\*\*/g, ''));
+    });
     pullNumber = data.number;
     created.pull = true;
   }
@@ -91,6 +96,17 @@ export async function runOrchestrator(gh: GitHub, where: RepoRef, issueNumber: n
   // Commits and PRs made with GITHUB_TOKEN start no workflow; a dispatch does.
   if (dispatchWorkflow) await gh.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: dispatchWorkflow, ref: branch, inputs: { 'pull-number': String(pullNumber) } });
   return { branch, specPath, pullNumber, created };
+}
+
+/** What to turn on when GitHub refuses the workflow token a pull request (off in every new repository). */
+export const ACTIONS_PR_PERMISSION_HELP =
+  '**The pull request for this model could not be opened**: GitHub answered "GitHub Actions is not permitted to create or approve pull requests." ' +
+  'A repository admin turns it on under Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests" ' +
+  '(or runs `npx gitops-ml setup --repo OWNER/NAME`, which does it and the rest of the one-time setup). Then edit this issue to try again.';
+
+export function isActionsPrPermissionError(err: unknown): boolean {
+  const e = err as { status?: unknown; message?: unknown };
+  return e?.status === 403 && /not permitted to create or approve pull requests/i.test(String(e.message ?? ''));
 }
 
 /** Marks one task in the PR's checklist (done or failed, with an optional note), leaving the others as they are. */
