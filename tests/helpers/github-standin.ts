@@ -144,6 +144,8 @@ export class GitHubStandIn {
   readonly dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
   /** Bodies of PRs opened through the API. */
   readonly pullBodies = new Map<number, string>();
+  /** Changed files of a PR whose commits the test did not make through the stand-in. */
+  readonly pullFiles = new Map<number, string[]>();
   /** The repository setting "Allow GitHub Actions to create and approve pull requests" (off in a new repository). */
   allowActionsPullRequests = true;
   private server?: Server;
@@ -255,6 +257,14 @@ export class GitHubStandIn {
     'pulls/get': (p) => {
       const pull = this.pulls.get(Number(p.pull_number));
       return pull ? [200, { ...pull, id: pull.number, user: { login: 'author' } }] : [404, { message: 'Not Found' }];
+    },
+    'pulls/list-files': (p) => {
+      const pull = this.pulls.get(Number(p.pull_number));
+      if (!pull) return [404, { message: 'Not Found' }];
+      // Files the PR's branch touched through the stand-in, plus those a test says it carries (a model spec by default).
+      const touched = [...new Set(this.commits.filter((c) => c.branch === pull.head.ref).flatMap((c) => c.files))];
+      const files = [...new Set([...(this.pullFiles.get(pull.number) ?? ['model/specs/sentiment.json']), ...touched])];
+      return [200, files.map((filename) => ({ filename, status: 'modified', sha: '0'.repeat(40), additions: 1, deletions: 0, changes: 1, blob_url: '', raw_url: '', contents_url: '' }))];
     },
     'pulls/list-reviews': (p) => [200, this.reviews.get(Number(p.pull_number)) ?? []],
     'checks/list-for-ref': (p, _b, q) => {

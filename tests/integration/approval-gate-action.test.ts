@@ -33,8 +33,8 @@ function writeConfig(dir: string, ceo: string): string {
 }
 
 /** Runs the bundled action once for an event on PR #7; returns its exit code, outputs, summary and log. */
-function runGate(config: string, event: Record<string, unknown> = reviewEvent, eventName = 'pull_request_review'): Promise<ActionRun> {
-  const payload = { ...event, pull_request: { ...(event.pull_request as object), number: PR }, repository: { ...(event.repository as object), name: 'models', full_name: 'acme/models', owner: { login: 'acme' } } };
+function runGate(config: string, event: Record<string, unknown> = reviewEvent, eventName = 'pull_request_review', pull = PR): Promise<ActionRun> {
+  const payload = { ...event, pull_request: { ...(event.pull_request as object), number: pull }, repository: { ...(event.repository as object), name: 'models', full_name: 'acme/models', owner: { login: 'acme' } } };
   return runAction('approval-gate', { api, eventName, payload, inputs: { config } });
 }
 
@@ -93,7 +93,21 @@ describe('approval-gate action (bundled entry, runner environment, GitHub stand-
     expect(stickyComments()).toHaveLength(1);
 
     // Only documented calls, with valid bodies (checked in afterEach), and the ones expected.
-    expect(new Set(gh.requests.map((q) => q.operationId))).toEqual(new Set(['pulls/get', 'repos/get-commit', 'pulls/list-reviews', 'checks/list-for-ref', 'repos/create-commit-status', 'issues/list-comments', 'issues/create-comment', 'issues/update-comment']));
+    expect(new Set(gh.requests.map((q) => q.operationId))).toEqual(new Set(['pulls/get', 'repos/get-commit', 'pulls/list-reviews', 'pulls/list-files', 'checks/list-for-ref', 'repos/create-commit-status', 'issues/list-comments', 'issues/create-comment', 'issues/update-comment']));
+  });
+
+  it('an ordinary PR (no model spec changed) is signed off by the CEO alone: no model check will ever exist for it', async () => {
+    const config = writeConfig(join(work, 'cfg'), 'the-ceo');
+    const ordinary = 8;
+    gh.pulls.set(ordinary, { number: ordinary, head: { sha: H2, ref: 'tune-gates' }, base: { ref: 'main' }, state: 'open', title: 'Lower the ECE gate' });
+    gh.pullFiles.set(ordinary, ['.github/gitops-ml.yml']);
+    gh.addReview(ordinary, 'the-ceo', 'APPROVED', H2);
+    await runGate(config, reviewEvent, 'pull_request_review', ordinary);
+    expect(lastStatus()).toMatchObject({ sha: H2, state: 'success', context: 'gitops-ml/sign-off' });
+    // The same PR with a spec in it needs the model checks, which H2 does not have.
+    gh.pullFiles.set(ordinary, ['.github/gitops-ml.yml', 'model/specs/sentiment.json']);
+    await runGate(config, reviewEvent, 'pull_request_review', ordinary);
+    expect(lastStatus()).toMatchObject({ sha: H2, state: 'pending' });
   });
 
   it('counts members of a CEO team, and waits for a failed-then-running check', async () => {

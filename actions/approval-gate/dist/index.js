@@ -38949,6 +38949,9 @@ async function checkedCommit(gh, where, headSha) {
   }
   return sha;
 }
+function isModelPull(changedFiles) {
+  return changedFiles.some((f) => /^model\/specs\/[^/]+\.json$/.test(f));
+}
 async function runApprovalGate(gh, where, config, targetUrl) {
   const { owner, repo, pullNumber } = where;
   const { data: pull } = await gh.rest.pulls.get({ owner, repo, pull_number: pullNumber });
@@ -38957,7 +38960,9 @@ async function runApprovalGate(gh, where, config, targetUrl) {
   const checkedSha = await checkedCommit(gh, where, headSha);
   const checkRuns = await gh.paginate(gh.rest.checks.listForRef, { owner, repo, ref: checkedSha, per_page: 100 });
   const ceoLogins = await expandPrincipals(gh, config.roles.ceo);
-  const decision = decideSignOff({ headSha, checkedSha, reviews, checkRuns, requiredChecks: config.required_checks.filter((c) => c !== SIGN_OFF_CONTEXT), ceoLogins });
+  const files = await gh.paginate(gh.rest.pulls.listFiles, { owner, repo, pull_number: pullNumber, per_page: 100 });
+  const requiredChecks = isModelPull(files.map((f) => f.filename)) ? config.required_checks.filter((c) => c !== SIGN_OFF_CONTEXT) : [];
+  const decision = decideSignOff({ headSha, checkedSha, reviews, checkRuns, requiredChecks, ceoLogins });
   await gh.rest.repos.createCommitStatus({ owner, repo, sha: headSha, state: decision.state, context: SIGN_OFF_CONTEXT, description: decision.description, ...targetUrl ? { target_url: targetUrl } : {} });
   const result = { ...decision, headSha, checkedSha };
   await upsertStickyComment(gh, { owner, repo, issueNumber: pullNumber }, "sign-off", signOffMarkdown(result));

@@ -40,6 +40,11 @@ export async function checkedCommit(gh: GitHub, where: RepoRef, headSha: string)
   return sha;
 }
 
+/** A pull request that trains a model: it adds or changes a spec under model/specs/. */
+export function isModelPull(changedFiles: readonly string[]): boolean {
+  return changedFiles.some((f) => /^model\/specs\/[^/]+\.json$/.test(f));
+}
+
 /**
  * Reads the PR's head commit, reviews and check runs, decides, and records the decision
  * as the commit status `gitops-ml/sign-off` (make it required in branch protection) and
@@ -53,7 +58,11 @@ export async function runApprovalGate(gh: GitHub, where: RepoRef & { pullNumber:
   const checkedSha = await checkedCommit(gh, where, headSha);
   const checkRuns = await gh.paginate(gh.rest.checks.listForRef, { owner, repo, ref: checkedSha, per_page: 100 });
   const ceoLogins = await expandPrincipals(gh, config.roles.ceo);
-  const decision = decideSignOff({ headSha, checkedSha, reviews, checkRuns, requiredChecks: config.required_checks.filter((c) => c !== SIGN_OFF_CONTEXT), ceoLogins });
+  const files = await gh.paginate(gh.rest.pulls.listFiles, { owner, repo, pull_number: pullNumber, per_page: 100 });
+  // The model checks exist only where a model is trained: a PR that changes no spec (the
+  // config, the docs, the code) needs the CEO's approval, not checks nobody will create.
+  const requiredChecks = isModelPull(files.map((f) => f.filename)) ? config.required_checks.filter((c) => c !== SIGN_OFF_CONTEXT) : [];
+  const decision = decideSignOff({ headSha, checkedSha, reviews, checkRuns, requiredChecks, ceoLogins });
   await gh.rest.repos.createCommitStatus({ owner, repo, sha: headSha, state: decision.state, context: SIGN_OFF_CONTEXT, description: decision.description, ...(targetUrl ? { target_url: targetUrl } : {}) });
   const result = { ...decision, headSha, checkedSha };
   await upsertStickyComment(gh, { owner, repo, issueNumber: pullNumber }, 'sign-off', signOffMarkdown(result));
