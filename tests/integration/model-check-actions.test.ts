@@ -67,6 +67,16 @@ describe('trainer action', () => {
   });
 });
 
+describe('trainer action after a failed training', () => {
+  it('with no artifact (the train step failed) it still reports gitops-ml/train as failed, so the sign-off does not wait', async () => {
+    const r = await runAction('trainer', { api, eventName: 'pull_request', payload, inputs: { 'artifact-dir': '' } });
+    expect(r.code).toBe(1);
+    expect(r.log).toContain('training wrote no artifact');
+    expect(gh.checkRuns).toEqual([expect.objectContaining({ name: 'gitops-ml/train', head_sha: HEAD, conclusion: 'failure' })]);
+    expect(checklist()).toContain('- [ ] ❌ Training <!-- task:train --> — no valid artifact');
+  });
+});
+
 describe('evaluator action', () => {
   it('passes the gates the model meets: green check run with the gate table, model card comment, evaluation ticked', async () => {
     const r = await runAction('evaluator', { api, eventName: 'pull_request', payload, inputs: { 'artifact-dir': artifact, config: configWithGates('  accuracy_min: 0.4') } });

@@ -76,7 +76,8 @@ describe('workflows', () => {
 });
 
 describe('a PR never supplies the policy it is judged by', () => {
-  const BASE_REF = '${{ github.event.pull_request.base.sha || github.event.repository.default_branch }}';
+  // A review or pull_request event carries the base; a dispatched model-pr run reads it from the API (its `pr` job).
+  const BASE_REFS = ['${{ github.event.pull_request.base.sha || github.event.repository.default_branch }}', '${{ needs.pr.outputs.base-sha }}'];
   it.each(workflows)('%s: the approval gate runs from a checkout of the base branch', (file) => {
     const wf = parse(readFileSync(join(workflowsDir, file), 'utf8')) as Workflow;
     for (const job of Object.values(wf.jobs)) {
@@ -84,15 +85,23 @@ describe('a PR never supplies the policy it is judged by', () => {
       const gate = steps.findIndex((st) => st.uses === './actions/approval-gate');
       if (gate < 0) continue;
       const checkout = steps.slice(0, gate).findLast((st) => st.uses?.startsWith('actions/checkout@'));
-      expect(checkout?.with?.ref).toBe(BASE_REF);
+      expect(BASE_REFS).toContain(checkout?.with?.ref);
       expect(checkout?.with?.path).toBeUndefined();
     }
   });
+  it('model-pr: the evaluator reads the gate thresholds from the base branch checkout', () => {
+    const wf = parse(readFileSync(join(workflowsDir, 'model-pr.yml'), 'utf8')) as Workflow;
+    const steps = wf.jobs.evaluate?.steps ?? [];
+    const base = steps.find((st) => st.uses?.startsWith('actions/checkout@') && BASE_REFS.includes(String(st.with?.ref)));
+    expect(base?.with?.path).toBeDefined();
+    expect(steps.find((st) => st.uses === './actions/evaluator')?.with?.config).toBe(`${String(base?.with?.path)}/.github/gitops-ml.yml`);
+  });
+
   it('model-pr: the security allow-list is read from the base branch checkout', () => {
     const wf = parse(readFileSync(join(workflowsDir, 'model-pr.yml'), 'utf8')) as Workflow;
     const steps = wf.jobs.security?.steps ?? [];
     const allowlist = String(steps.find((st) => st.uses === './actions/security')?.with?.allowlist ?? '');
-    const base = steps.find((st) => st.uses?.startsWith('actions/checkout@') && st.with?.ref === BASE_REF);
+    const base = steps.find((st) => st.uses?.startsWith('actions/checkout@') && BASE_REFS.includes(String(st.with?.ref)));
     expect(base?.with?.path).toBeDefined();
     expect(allowlist).toBe(`${String(base?.with?.path)}/.github/security-allowlist.yml`);
   });
@@ -126,9 +135,9 @@ describe('the chain between workflows continues (events caused by GITHUB_TOKEN s
       .filter(([, j]) => (j.steps ?? []).some((st) => Object.keys(reporters).some((r) => st.uses === `./actions/${r}`)))
       .map(([name]) => name);
     expect(jobsMakingChecks).toHaveLength(Object.keys(reporters).length);
-    expect(new Set(pr.jobs['sign-off'].needs)).toEqual(new Set([...jobsMakingChecks, 'docs']));
+    expect(new Set(pr.jobs['sign-off'].needs)).toEqual(new Set(['pr', ...jobsMakingChecks, 'docs']));
     expect((pr.jobs.docs.steps as Step[]).some((st) => st.uses === './actions/docs')).toBe(true);
-    expect(pr.jobs['sign-off'].if).toBe('always()');
+    expect(pr.jobs['sign-off'].if).toBe("always() && needs.pr.result == 'success'");
     // Every required check is made by some job of the workflow.
     const made = Object.values(pr.jobs as Record<string, { steps?: Step[] }>).flatMap((j) => (j.steps ?? []).map((st) => reporters[(st.uses ?? '').replace('./actions/', '')])).filter(Boolean);
     for (const check of config.required_checks) expect(made).toContain(check);

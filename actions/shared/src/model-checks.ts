@@ -69,6 +69,7 @@ async function checkRun(gh: GitHub, w: Where, name: string, pass: boolean, title
 export async function reportTraining(gh: GitHub, w: Where, artifactDir: string): Promise<ArtifactMetadata> {
   let m: ArtifactMetadata;
   try {
+    if (artifactDir.trim() === '') throw new Error('training wrote no artifact: the train step failed (its log says why)');
     m = readArtifact(artifactDir);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);

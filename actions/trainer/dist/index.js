@@ -32055,6 +32055,7 @@ async function checkRun(gh, w, name, pass, title, summary2) {
 async function reportTraining(gh, w, artifactDir) {
   let m;
   try {
+    if (artifactDir.trim() === "") throw new Error("training wrote no artifact: the train step failed (its log says why)");
     m = readArtifact(artifactDir);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
@@ -32090,7 +32091,7 @@ async function run() {
   try {
     const target = reportTarget(context2.payload, { pullNumber: getInput("pull-number"), headSha: getInput("head-sha") });
     const gh = createClient(getInput("github-token", { required: true }));
-    const m = await reportTraining(gh, { ...context2.repo, ...target }, getInput("artifact-dir", { required: true }));
+    const m = await reportTraining(gh, { ...context2.repo, ...target }, getInput("artifact-dir"));
     setOutput("version", m.version);
     await summary.addHeading(`Trained ${m.name} ${m.version}`, 3).write();
   } catch (err) {

@@ -8,7 +8,7 @@ export async function run(): Promise<void> {
   try {
     const target = reportTarget(github.context.payload, { pullNumber: core.getInput('pull-number'), headSha: core.getInput('head-sha') });
     const gh = createClient(core.getInput('github-token', { required: true }));
-    const m = await reportTraining(gh, { ...github.context.repo, ...target }, core.getInput('artifact-dir', { required: true }));
+    const m = await reportTraining(gh, { ...github.context.repo, ...target }, core.getInput('artifact-dir'));
     core.setOutput('version', m.version);
     await core.summary.addHeading(`Trained ${m.name} ${m.version}`, 3).write();
   } catch (err) {
