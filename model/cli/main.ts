@@ -24,6 +24,9 @@ commands:
   fetch-datasets [--out DIR] [NAME...]        fetch the datasets (default: all) from their canonical archives (or
                                               $GITOPS_ML_CANONICAL_MIRROR) into the cache, verified against the
                                               registry's pins; --out also lays them out in the DATASETS_DIR layout
+  setup --repo OWNER/NAME [--check]           the one-time setup of a repository made from the template (labels,
+                                              the Actions PR permission, environments with the CEO as production's
+                                              reviewers, protection of main); --check reports, changes nothing
   openapi --out FILE                          the service's OpenAPI document, generated from its route schemas
   package --model DIR [--out FILE.tar.gz] [--quantize uint8|uint16|float16]
                                               the model's handoff package for a backend team (default
@@ -119,6 +122,30 @@ async function cmdFetchDatasets(args: string[]): Promise<number> {
   return 0;
 }
 
+async function cmdSetup(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { repo: { type: 'string' }, check: { type: 'boolean' }, config: { type: 'string' }, branch: { type: 'string' } }, strict: true });
+  const m = /^([\w.-]+)\/([\w.-]+)$/.exec(values.repo ?? '');
+  if (!m) usageError('setup needs --repo OWNER/NAME');
+  const token = process.env.GITHUB_TOKEN || process.env.GH_TOKEN;
+  if (!token) throw new GitopsMlError('E_SETUP_TOKEN', 'setup needs a token of a repository admin in GITHUB_TOKEN (or GH_TOKEN): it creates labels, environments and branch protection');
+  const [{ loadConfig }, { runSetup, setupRefusals, setupReport }, { createClient }] = await Promise.all([
+    import('../../actions/shared/src/config.js'),
+    import('../../actions/shared/src/setup.js'),
+    import('../../actions/shared/src/github.js'),
+  ]);
+  const config = loadConfig(values.config ?? '.github/gitops-ml.yml');
+  const refusals = setupRefusals(config);
+  if (refusals.length > 0 && !values.check) {
+    throw new GitopsMlError('E_SETUP_PLACEHOLDER', `${values.config ?? '.github/gitops-ml.yml'} still holds the template's examples; edit it, commit, then run setup:\n  - ${refusals.join('\n  - ')}`);
+  }
+  const items = await runSetup(createClient(token), { owner: m[1] as string, repo: m[2] as string }, config, { apply: !values.check, branch: values.branch });
+  process.stdout.write(`${setupReport(items)}\n`);
+  for (const r of refusals) process.stdout.write(`✗ ${r}\n`);
+  const missing = items.some((i) => i.state === 'missing') || refusals.length > 0;
+  if (values.check) process.stdout.write(missing ? 'setup is incomplete: run `gitops-ml setup` without --check\n' : 'setup is complete\n');
+  return values.check && missing ? 1 : 0;
+}
+
 async function cmdOpenApi(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
   if (!values.out) usageError('openapi: --out FILE is required');
@@ -193,6 +220,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdAction(rest);
       case 'fetch-datasets':
         return await cmdFetchDatasets(rest);
+      case 'setup':
+        return await cmdSetup(rest);
       case 'openapi':
         return await cmdOpenApi(rest);
       case 'package':
