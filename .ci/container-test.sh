@@ -73,7 +73,15 @@ fail() {
 }
 
 # ---- preflight -------------------------------------------------------------------------
-[ "$(id -u)" -eq 0 ] || fail "run as root (rootful podman and mmdebstrap)"
+# Rootful podman and mmdebstrap need root. A runner user with passwordless sudo (GitHub's
+# hosted runners) re-runs this script under sudo; anyone else is told why it cannot run.
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    log "not root: re-running under sudo (rootful podman and mmdebstrap need root)"
+    exec sudo -n -E env "PATH=$PATH" bash "$0" "$@"
+  fi
+  fail "needs root or passwordless sudo: rootful podman builds the image and mmdebstrap makes the base image stand-in (set CONTAINER_TEST=0 to skip it in .ci/run)"
+fi
 for cmd in podman mmdebstrap docker-compose curl node prometheus; do
   command -v "$cmd" >/dev/null 2>&1 || fail "$cmd not found: install the packages listed at the top of $0"
 done
