@@ -1,157 +1,28 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { zipSync } from 'fflate';
-import type { Zippable } from 'fflate';
-import { Header } from 'tar';
-import { CANONICAL_ARCHIVES } from '../../model/data/registry.js';
+import { CanonicalMirror as Mirror, canonicalEntries } from '../../rehearsal/datasets-mirror.js';
+import type { FixtureEntry } from '../../rehearsal/datasets-mirror.js';
 import type { CanonicalArchiveName } from '../../model/data/registry.js';
 import { datasetsDir } from './datasets.js';
 
-/** The folder under canonical/ that holds each archive's members, byte for byte. */
-const MEMBER_DIRS: Record<CanonicalArchiveName, { dir: string; members: string[] }> = {
-  'glue-sst2': { dir: 'SST-2.zip', members: ['SST-2/train.tsv', 'SST-2/dev.tsv', 'SST-2/test.tsv'] },
-  'sst-trees': { dir: 'trainDevTestTrees_PTB.zip', members: ['trees/train.txt', 'trees/dev.txt', 'trees/test.txt'] },
-  'mr-polarity': { dir: 'rt-polaritydata.tar.gz', members: ['rt-polaritydata/rt-polarity.neg', 'rt-polaritydata/rt-polarity.pos', 'rt-polaritydata.README.1.0.txt'] },
-  eec: { dir: 'Equity-Evaluation-Corpus.zip', members: ['Equity-Evaluation-Corpus/Equity-Evaluation-Corpus.csv'] },
-};
+export { archivePath, buildArchive, buildTarGz, buildZip } from '../../rehearsal/datasets-mirror.js';
+export type { FixtureEntry, MirrorRoute } from '../../rehearsal/datasets-mirror.js';
+
+/** The reference canonical members (CI: ../shared/datasets/canonical). */
+export const canonicalDir = (): string => join(datasetsDir(), 'canonical');
 
 export function canonicalMember(archive: CanonicalArchiveName, member: string): Buffer {
-  return readFileSync(join(datasetsDir(), 'canonical', MEMBER_DIRS[archive].dir, member));
-}
-
-export interface FixtureEntry {
-  name: string;
-  data: Buffer;
-  /** A symbolic link (its data is the target). */
-  symlink?: boolean;
+  const e = canonicalEntries(canonicalDir(), archive).find((x) => x.name === member);
+  if (!e) throw new Error(`no canonical member ${member} of ${archive} under ${canonicalDir()}`);
+  return e.data;
 }
 
 /** The archive's members as the canonical folder holds them, optionally changed. */
 export function fixtureEntries(archive: CanonicalArchiveName, change: (entries: FixtureEntry[]) => FixtureEntry[] = (e) => e): FixtureEntry[] {
-  // The README beside Cornell's members is kept when present (it is in the real archive).
-  const present = MEMBER_DIRS[archive].members.filter((name) => existsSync(join(datasetsDir(), 'canonical', MEMBER_DIRS[archive].dir, name)));
-  return change(present.map((name) => ({ name, data: canonicalMember(archive, name) })));
+  return change(canonicalEntries(canonicalDir(), archive));
 }
 
-/** A real zip (fflate), with Unix mode bits so a symlink entry is one. */
-export function buildZip(entries: readonly FixtureEntry[]): Buffer {
-  const files: Zippable = {};
-  for (const e of entries) {
-    const mode = e.symlink ? 0o120777 : 0o100644;
-    files[e.name] = [new Uint8Array(e.data), { os: 3, attrs: (mode << 16) >>> 0, level: 6, mtime: new Date('2013-10-01T00:00:00Z') }];
-  }
-  return Buffer.from(zipSync(files));
-}
-
-/** A real ustar + gzip, written header by header so a test can put any name in it. */
-export function buildTarGz(entries: readonly FixtureEntry[]): Buffer {
-  const blocks: Buffer[] = [];
-  for (const e of entries) {
-    const header = new Header({
-      path: e.name,
-      mode: e.symlink ? 0o777 : 0o644,
-      size: e.symlink ? 0 : e.data.length,
-      type: e.symlink ? 'SymbolicLink' : 'File',
-      linkpath: e.symlink ? e.data.toString() : undefined,
-      mtime: new Date('2005-06-01T00:00:00Z'),
-      uid: 0,
-      gid: 0,
-    });
-    const block = Buffer.alloc(512);
-    header.encode(block, 0);
-    blocks.push(block);
-    if (!e.symlink) {
-      blocks.push(e.data, Buffer.alloc((512 - (e.data.length % 512)) % 512));
-    }
-  }
-  blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
-}
-
-export function buildArchive(archive: CanonicalArchiveName, entries: readonly FixtureEntry[] = fixtureEntries(archive)): Buffer {
-  return CANONICAL_ARCHIVES[archive].format === 'zip' ? buildZip(entries) : buildTarGz(entries);
-}
-
-export function archivePath(archive: CanonicalArchiveName): string {
-  return new URL(CANONICAL_ARCHIVES[archive].url).pathname;
-}
-
-const built = new Map<CanonicalArchiveName, Buffer>();
-
-export type MirrorRoute =
-  | { kind: 'body'; body: Buffer; chunked?: boolean }
-  | { kind: 'status'; status: number }
-  | { kind: 'redirect'; to: string }
-  /** Claims the whole length, sends this many bytes, then ends the response. */
-  | { kind: 'truncate'; body: Buffer; after: number }
-  /** Sends this many bytes, then nothing more (the connection stays open). */
-  | { kind: 'stall'; body: Buffer; after: number };
-
-/**
- * A loopback mirror of the canonical archives: GITOPS_ML_CANONICAL_MIRROR points at
- * `url`, and each archive is served at its canonical path. Routes can be replaced to
- * play a failing host; every request path is recorded.
- */
-export class CanonicalMirror {
-  readonly routes = new Map<string, MirrorRoute>();
-  readonly requests: string[] = [];
-  private server: Server | undefined;
-  url = '';
-
-  /** Serves fixture archives built from canonical/ for every archive (built once per process). */
-  serveAll(): this {
-    for (const name of Object.keys(CANONICAL_ARCHIVES) as CanonicalArchiveName[]) {
-      let body = built.get(name);
-      if (!body) built.set(name, (body = buildArchive(name)));
-      this.routes.set(archivePath(name), { kind: 'body', body });
-    }
-    return this;
-  }
-
-  count(path: string): number {
-    return this.requests.filter((p) => p === path).length;
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0] as string;
-      this.requests.push(path);
-      const route = this.routes.get(path);
-      if (!route) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
-      switch (route.kind) {
-        case 'status':
-          return void res.writeHead(route.status, { 'content-type': 'text/plain' }).end(`status ${route.status}`);
-        case 'redirect':
-          return void res.writeHead(302, { location: route.to }).end();
-        case 'body': {
-          const headers: Record<string, string | number> = { 'content-type': 'application/octet-stream' };
-          if (!route.chunked) headers['content-length'] = route.body.length;
-          res.writeHead(200, headers);
-          const half = Math.floor(route.body.length / 2);
-          res.write(route.body.subarray(0, half));
-          return void res.end(route.body.subarray(half));
-        }
-        case 'truncate':
-          res.writeHead(200, { 'content-length': route.body.length });
-          return void res.write(route.body.subarray(0, route.after), () => res.destroy());
-        case 'stall':
-          res.writeHead(200, { 'content-length': route.body.length });
-          return void res.write(route.body.subarray(0, route.after));
-      }
-    });
-    await new Promise<void>((ok) => this.server?.listen(0, '127.0.0.1', ok));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((ok) => server.close(() => ok()));
+export class CanonicalMirror extends Mirror {
+  constructor() {
+    super(canonicalDir());
   }
 }

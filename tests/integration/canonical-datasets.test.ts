@@ -103,7 +103,7 @@ describe('a failing source: its own error, the way out, and the cache as it was'
   const mutate = (archive: CanonicalArchiveName, change: (es: FixtureEntry[]) => FixtureEntry[]): void => {
     mirror.routes.set(archivePath(archive), { kind: 'body', body: buildArchive(archive, fixtureEntries(archive, change)) });
   };
-  const body = (archive: CanonicalArchiveName): Buffer => buildArchive(archive);
+  const body = (archive: CanonicalArchiveName): Buffer => buildArchive(archive, fixtureEntries(archive));
 
   const cases: [string, () => void, CanonicalArchiveName, string | RegExp, RegExp][] = [
     ['a corrupted archive', () => mirror.routes.set(archivePath('mr-polarity'), { kind: 'body', body: Buffer.concat([body('mr-polarity').subarray(0, 2000), Buffer.alloc(3000, 7)]) }), 'mr-polarity', 'E_ARCHIVE_CORRUPT', /corrupt/],
