@@ -98,7 +98,7 @@ describe('qa action (bundled entry, the real service on loopback, GitHub stand-i
     expect(checklist()).toMatch(/- \[ \] ❌ API <!-- task:api -->/);
   });
 
-  it('without a built service or a budget it fails and says both, never a pass', async () => {
+  it('without a built service, a budget, an artifact or valid inputs it fails and says why, never a pass', async () => {
     gh.pulls.set(PR, { number: PR, head: { sha: HEAD, ref: 'model/reviews' }, base: { ref: 'main' }, state: 'open', title: 'Model: reviews' });
     const r = await runAction('qa', { api, eventName: 'workflow_dispatch', payload: { inputs: { 'pull-number': String(PR) } }, inputs: { 'artifact-dir': artifactDir, 'service-entry': 'dist/service/not-built.js', 'pull-number': String(PR), 'head-sha': HEAD, ...quick } });
     expect(r.code).toBe(1);
@@ -106,5 +106,15 @@ describe('qa action (bundled entry, the real service on loopback, GitHub stand-i
     const summary = summaryOf(0);
     expect(summary).toContain('The service could not be tested: dist/service/not-built.js does not exist: build the service first (npm run build)');
     expect(summary).toContain(`No latency budget: the latency-budget-ms input is empty and the body of PR #${PR} has no "Latency budget from the request" line.`);
+    // No artifact at all (training failed): a failed check with the reason, not a missing one.
+    const none = await runAction('qa', { api, eventName: 'pull_request', payload: payload('Latency budget from the request: 100 ms p95.'), inputs: { 'artifact-dir': '', ...quick } });
+    expect(none.code).toBe(1);
+    expect(gh.checkRuns[1]).toMatchObject({ name: 'gitops-ml/qa', conclusion: 'failure' });
+    expect(summaryOf(1)).toContain('The artifact could not be read: no artifact directory: the train job wrote none (its log says why)');
+    // A wrong input fails the check with the reason before anything starts.
+    const wrong = await runAction('qa', { api, eventName: 'pull_request', payload: payload(null), inputs: { 'artifact-dir': artifactDir, connections: 'many' } });
+    expect(wrong.code).toBe(1);
+    expect(gh.checkRuns[2]).toMatchObject({ name: 'gitops-ml/qa', conclusion: 'failure' });
+    expect(summaryOf(2)).toBe('connections: "many" must be a comma-separated list of integers from 1 to 1024');
   });
 });

@@ -1,8 +1,10 @@
 import { createServer } from 'node:http';
+import { delimiter, dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { TEXTS, contractCases, judge, runContract } from '../../actions/shared/src/qa-contract.js';
 import type { Answer, ContractCase, ContractContext } from '../../actions/shared/src/qa-contract.js';
 import { loadBody, runLoad } from '../../actions/shared/src/qa-load.js';
+import { nodeOnPath, serviceEnv, startService } from '../../actions/shared/src/qa-service.js';
 import { decideQa } from '../../actions/shared/src/qa.js';
 
 const limits = { model: { name: 'sentiment', version: '0.1.0' }, maxTextLength: 50, maxBatch: 4, bodyLimit: 2048 };
@@ -120,5 +122,30 @@ describe('qa load test (autocannon against a loopback server)', () => {
   it('bodies are valid JSON requests for the predict endpoint', () => {
     expect(JSON.parse(loadBody(0))).toEqual({ text: 'A warm, funny and beautifully acted film (review 0)' });
     expect(loadBody(8)).not.toBe(loadBody(0));
+  });
+});
+
+describe('qa service process', () => {
+  it('gets no secret from the action: only PATH-like variables and its own config', () => {
+    process.env['INPUT_GITHUB-TOKEN'] = 'ghs_secret';
+    process.env.GITHUB_TOKEN = 'ghs_secret';
+    try {
+      const env = serviceEnv('/artifacts/sentiment/0.1.0');
+      expect(Object.values(env)).not.toContain('ghs_secret');
+      expect(env).toMatchObject({ HOST: '127.0.0.1', MODEL_DIR: '/artifacts/sentiment/0.1.0', RATE_LIMIT_MAX: '0', NODE_ENV: 'production' });
+      expect(Object.keys(env).filter((k) => !['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'SYSTEMROOT', 'LANG', 'NODE_ENV', 'HOST', 'MODEL_DIR', 'RATE_LIMIT_MAX'].includes(k))).toEqual([]);
+    } finally {
+      delete process.env['INPUT_GITHUB-TOKEN'];
+      delete process.env.GITHUB_TOKEN;
+    }
+  });
+
+  it('runs the service on the node of PATH (the setup-node version), else on its own', () => {
+    expect(nodeOnPath('')).toBe(process.execPath);
+    expect(nodeOnPath(`/nonexistent${delimiter}${dirname(process.execPath)}`)).toBe(join(dirname(process.execPath), 'node'));
+  });
+
+  it('refuses to start without a build, saying how to make one', async () => {
+    await expect(startService({ entry: 'dist/service/missing.js', modelDir: '/nowhere' })).rejects.toThrow('dist/service/missing.js does not exist: build the service first (npm run build)');
   });
 });
