@@ -101,3 +101,89 @@ export interface RunnerFacingGitHub {
   variables(owner: string, repo: string): Readonly<Record<string, string>>;
   secrets(owner: string, repo: string): Readonly<Record<string, string>>;
 }
+
+/* ---- What the workflow runner records of a run (rehearsal/runner), in GitHub's words ---- */
+
+/** GitHub's conclusion words for runs, jobs and steps. */
+export type RunConclusion = 'success' | 'failure' | 'cancelled' | 'skipped' | 'action_required';
+
+/** A workflow command or runner message shown on the run's summary page. */
+export interface RunAnnotation {
+  level: 'error' | 'warning' | 'notice';
+  message: string;
+  title?: string;
+  file?: string;
+  line?: number;
+  endLine?: number;
+  col?: number;
+  endColumn?: number;
+  /** The step (display name) that raised it, when one did. */
+  step?: string;
+}
+
+export interface StepRunRecord {
+  name: string;
+  /** Before continue-on-error (steps.<id>.outcome). */
+  outcome: Exclude<RunConclusion, 'action_required'>;
+  /** After continue-on-error (steps.<id>.conclusion). */
+  conclusion: Exclude<RunConclusion, 'action_required'>;
+  duration_ms: number;
+  /** `uses:` as written (owner/repo@ref, ./path), for action steps. */
+  uses?: string;
+}
+
+export interface JobRunRecord {
+  id: string;
+  name: string;
+  status: 'queued' | 'waiting' | 'in_progress' | 'completed';
+  conclusion: Exclude<RunConclusion, 'action_required'> | null;
+  steps: StepRunRecord[];
+  annotations: RunAnnotation[];
+  outputs: Record<string, string>;
+  /** The token scopes the job ran with. */
+  permissions?: Permissions;
+  environment?: { name: string; url?: string; waited: boolean };
+  /** Third-party actions the job used, with the ref it pinned and the runtime its metadata declares. */
+  actions: Array<{ uses: string; ref: string; runtime: string; version?: string }>;
+  /** GITHUB_STEP_SUMMARY contents, in step order. */
+  summary: string;
+  duration_ms: number;
+}
+
+export interface WorkflowRunRecord {
+  id: number;
+  run_number: number;
+  run_attempt: number;
+  /** The workflow's name (its path when it has none). */
+  workflow: string;
+  path: string;
+  event: string;
+  /** payload.action, null for events without one. */
+  action: string | null;
+  head_sha: string;
+  ref: string;
+  actor: string;
+  status: 'queued' | 'waiting' | 'pending' | 'in_progress' | 'completed';
+  conclusion: RunConclusion | null;
+  concurrency?: string;
+  /** Why the run waits for approval (admission approval_required). */
+  approval_reason?: string;
+  /** Workflow-level messages (invalid file, cancelled by a newer run, …). */
+  annotations: RunAnnotation[];
+  jobs: JobRunRecord[];
+  /** Artifacts uploaded in the run (actions/upload-artifact). */
+  artifacts?: string[];
+  /** SARIF files uploaded (github/codeql-action/upload-sarif). */
+  code_scanning?: Array<{ category: string; tool: string; results: number; file: string }>;
+  /** Images built (docker/build-push-action). */
+  images?: Array<{ tags: string[]; id: string; pushed: boolean; labels: Record<string, string> }>;
+  duration_ms: number;
+}
+
+/**
+ * Optional: a GitHub that wants to show runs (REST /actions/runs, check suites) may
+ * implement this; the runner calls it on every status change with the live record.
+ */
+export interface RunReporting {
+  runUpdated?(run: Readonly<WorkflowRunRecord>): void;
+}

@@ -24,6 +24,9 @@ commands:
   fetch-datasets [--out DIR] [NAME...]        fetch the datasets (default: all) from their canonical archives (or
                                               $GITOPS_ML_CANONICAL_MIRROR) into the cache, verified against the
                                               registry's pins; --out also lays them out in the DATASETS_DIR layout
+  rehearse [--scenario NAME] [--json FILE]    play the whole flow on a local GitHub: this working tree's workflows,
+                                              unmodified, from the issue to the deployed model; exit 0 only when
+                                              the scenario's expected outcome holds (happy, no-setup, needs-info, gate-fails)
   setup --repo OWNER/NAME [--check]           the one-time setup of a repository made from the template (labels,
                                               the Actions PR permission, environments with the CEO as production's
                                               reviewers, protection of main); --check reports, changes nothing
@@ -222,6 +225,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdFetchDatasets(rest);
       case 'setup':
         return await cmdSetup(rest);
+      case 'rehearse':
+        return await (await import('../../rehearsal/cli.js')).cmdRehearse(rest);
       case 'openapi':
         return await cmdOpenApi(rest);
       case 'package':
