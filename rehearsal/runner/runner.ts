@@ -233,6 +233,8 @@ export class WorkflowRunner {
     };
     for (const [path, content] of files) {
       if (this.only && !this.only.has(path)) continue;
+      // A dispatch names one workflow file; no other workflow with a workflow_dispatch trigger runs.
+      if (event.name === 'workflow_dispatch' && typeof event.payload.workflow === 'string' && event.payload.workflow !== path) continue;
       let model: WorkflowModel;
       try {
         model = await parseWorkflowFile(path, content);

@@ -76,6 +76,15 @@ describe('orchestrator action (bundled entry, runner environment, GitHub stand-i
     expect((gh.comments.get(pr?.number as number) ?? []).filter((c) => c.body.includes('gitops-ml:checklist'))).toHaveLength(1);
   });
 
+  it('the same request read again (GitHub sends opened and labeled for a form issue) commits nothing and dispatches no second training', async () => {
+    const commits = gh.commits.length;
+    const dispatches = gh.dispatches.length;
+    const r = await run(form({ ...answers, 'target-accuracy': '0.84' }));
+    expect(r.code).toBe(0);
+    expect(gh.commits.length).toBe(commits);
+    expect(gh.dispatches.length).toBe(dispatches);
+  });
+
   it('jobs tick their task without touching the others', async () => {
     const pr = [...gh.pulls.values()].find((p) => p.head.ref === 'model/reviews');
     const client = createClient('ghs_x', api);

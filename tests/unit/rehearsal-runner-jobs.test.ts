@@ -516,6 +516,17 @@ jobs:
     expect(job(run, 'j').environment?.name).toBe('staging');
   });
 
+  it('workflow_dispatch runs only the workflow the dispatch names, not every file with the trigger', async () => {
+    const wf = (input: string): string => `on:\n  workflow_dispatch:\n    inputs:\n      ${input}: { type: string, required: true }\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps: [{ run: "true" }]\n`;
+    const h = harness({ '.github/workflows/a.yml': wf('pull-number'), '.github/workflows/b.yml': wf('model') });
+    try {
+      const runs = await h.runner.handleEvent(event('workflow_dispatch', h.sha, { inputs: { 'pull-number': '3' }, ref: 'refs/heads/main', workflow: '.github/workflows/a.yml' }), { kind: 'run' });
+      expect(runs.map((r) => [r.path, r.conclusion])).toEqual([['.github/workflows/a.yml', 'success']]);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('approval_required: the run is action_required with no job started until approveRun', async () => {
     const h = harness({ '.github/workflows/pr.yml': 'on: pull_request\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps: [{ run: "true" }]\n' });
     try {

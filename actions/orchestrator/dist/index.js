@@ -39472,15 +39472,22 @@ async function runOrchestrator(gh, where, issueNumber, request2, baseSpec, dispa
     created.branch = true;
   }
   let existingSha;
+  let existingContent;
   try {
     const { data } = await gh.rest.repos.getContent({ owner, repo, path: specPath, ref: branch });
-    if (!Array.isArray(data) && data.type === "file") existingSha = data.sha;
+    if (!Array.isArray(data) && data.type === "file") {
+      existingSha = data.sha;
+      existingContent = "content" in data ? Buffer.from(data.content, "base64").toString("utf8") : void 0;
+    }
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
-  const content = Buffer.from(`${JSON.stringify(spec, null, 2)}
-`).toString("base64");
-  await gh.rest.repos.createOrUpdateFileContents({ owner, repo, path: specPath, branch, content, message: `${existingSha ? "Update" : "Add"} spec for model ${request2.slug} (#${issueNumber})`, ...existingSha ? { sha: existingSha } : {} });
+  const text = `${JSON.stringify(spec, null, 2)}
+`;
+  const unchanged = existingContent === text;
+  if (!unchanged) {
+    await gh.rest.repos.createOrUpdateFileContents({ owner, repo, path: specPath, branch, content: Buffer.from(text).toString("base64"), message: `${existingSha ? "Update" : "Add"} spec for model ${request2.slug} (#${issueNumber})`, ...existingSha ? { sha: existingSha } : {} });
+  }
   created.spec = !existingSha;
   const open2 = await gh.rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, state: "open", per_page: 1 });
   let pullNumber = open2.data[0]?.number;
@@ -39502,7 +39509,7 @@ async function runOrchestrator(gh, where, issueNumber, request2, baseSpec, dispa
     created.pull = true;
   }
   await upsertStickyComment(gh, { owner, repo, issueNumber: pullNumber }, CHECKLIST_KEY, renderChecklist({}));
-  if (dispatchWorkflow) await gh.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: dispatchWorkflow, ref: branch, inputs: { "pull-number": String(pullNumber) } });
+  if (dispatchWorkflow && !(unchanged && !created.pull)) await gh.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: dispatchWorkflow, ref: branch, inputs: { "pull-number": String(pullNumber) } });
   return { branch, specPath, pullNumber, created };
 }
 var ACTIONS_PR_PERMISSION_HELP = '**The pull request for this model could not be opened**: GitHub answered "GitHub Actions is not permitted to create or approve pull requests." A repository admin turns it on under Settings \u2192 Actions \u2192 General \u2192 Workflow permissions \u2192 "Allow GitHub Actions to create and approve pull requests" (or runs `npx gitops-ml setup --repo OWNER/NAME`, which does it and the rest of the one-time setup). Then edit this issue to try again.';

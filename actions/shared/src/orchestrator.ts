@@ -63,14 +63,23 @@ export async function runOrchestrator(gh: GitHub, where: RepoRef, issueNumber: n
   }
 
   let existingSha: string | undefined;
+  let existingContent: string | undefined;
   try {
     const { data } = await gh.rest.repos.getContent({ owner, repo, path: specPath, ref: branch });
-    if (!Array.isArray(data) && data.type === 'file') existingSha = data.sha;
+    if (!Array.isArray(data) && data.type === 'file') {
+      existingSha = data.sha;
+      existingContent = 'content' in data ? Buffer.from(data.content, 'base64').toString('utf8') : undefined;
+    }
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
-  const content = Buffer.from(`${JSON.stringify(spec, null, 2)}\n`).toString('base64');
-  await gh.rest.repos.createOrUpdateFileContents({ owner, repo, path: specPath, branch, content, message: `${existingSha ? 'Update' : 'Add'} spec for model ${request.slug} (#${issueNumber})`, ...(existingSha ? { sha: existingSha } : {}) });
+  const text = `${JSON.stringify(spec, null, 2)}\n`;
+  // The same request read twice (GitHub sends `opened` and `labeled` for a form issue
+  // with its label) changes nothing: no empty commit, and no second training run.
+  const unchanged = existingContent === text;
+  if (!unchanged) {
+    await gh.rest.repos.createOrUpdateFileContents({ owner, repo, path: specPath, branch, content: Buffer.from(text).toString('base64'), message: `${existingSha ? 'Update' : 'Add'} spec for model ${request.slug} (#${issueNumber})`, ...(existingSha ? { sha: existingSha } : {}) });
+  }
   created.spec = !existingSha;
 
   const open = await gh.rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, state: 'open', per_page: 1 });
@@ -93,8 +102,8 @@ export async function runOrchestrator(gh: GitHub, where: RepoRef, issueNumber: n
     created.pull = true;
   }
   await upsertStickyComment(gh, { owner, repo, issueNumber: pullNumber }, CHECKLIST_KEY, renderChecklist({}));
-  // Commits and PRs made with GITHUB_TOKEN start no workflow; a dispatch does.
-  if (dispatchWorkflow) await gh.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: dispatchWorkflow, ref: branch, inputs: { 'pull-number': String(pullNumber) } });
+  // Commits and PRs made with GITHUB_TOKEN start no workflow; a dispatch does (once per change of the spec).
+  if (dispatchWorkflow && !(unchanged && !created.pull)) await gh.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: dispatchWorkflow, ref: branch, inputs: { 'pull-number': String(pullNumber) } });
   return { branch, specPath, pullNumber, created };
 }
 
