@@ -7,7 +7,7 @@ import { consoleLogger } from './runner/logger.js';
 import { SCENARIOS, playStory } from './story.js';
 import type { ScenarioName, StoryRecord } from './story.js';
 
-export const REHEARSE_USAGE = `rehearse [--scenario NAME] [--json FILE] [--tree DIR] [--keep-serving] [--concurrency N]
+export const REHEARSE_USAGE = `rehearse [--scenario NAME] [--json FILE] [--tree DIR] [--keep-serving] [--concurrency N] [--verbose]
                                               play the flow on a local GitHub with this working tree's workflows
                                               (scenarios: ${Object.keys(SCENARIOS).join(', ')}); exit 0 only when
                                               the scenario's expected outcome holds`;
@@ -25,7 +25,7 @@ export function runTable(record: StoryRecord): string {
 export async function cmdRehearse(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { scenario: { type: 'string' }, json: { type: 'string' }, tree: { type: 'string' }, 'keep-serving': { type: 'boolean' }, concurrency: { type: 'string' }, work: { type: 'string' } },
+    options: { scenario: { type: 'string' }, json: { type: 'string' }, tree: { type: 'string' }, 'keep-serving': { type: 'boolean' }, concurrency: { type: 'string' }, work: { type: 'string' }, verbose: { type: 'boolean' } },
     strict: true,
   });
   const scenario = (values.scenario ?? 'happy') as ScenarioName;
@@ -34,6 +34,8 @@ export async function cmdRehearse(args: string[]): Promise<number> {
   if (!existsSync(join(tree, 'dist/service/server.js'))) throw new GitopsMlError('E_REHEARSE_BUILD', `${tree} is not built (dist/service/server.js is missing): run npm run build`);
   // Jobs fetch datasets from the canonical hosts, or from a loopback copy of the archives when their members are at hand.
   const members = process.env.DATASETS_DIR ? join(process.env.DATASETS_DIR, 'canonical') : undefined;
+  // --work is scratch space: a rehearsal always starts from nothing.
+  if (values.work) rmSync(resolve(values.work), { recursive: true, force: true });
   const work = values.work ? resolve(values.work) : mkdtempSync(join(tmpdir(), 'gitops-ml-rehearsal-'));
   const out = process.stderr;
   out.write(`rehearsal: ${scenario} — ${SCENARIOS[scenario]}\n`);
@@ -43,7 +45,7 @@ export async function cmdRehearse(args: string[]): Promise<number> {
     scenario,
     canonicalDir: members && existsSync(members) ? members : undefined,
     concurrency: values.concurrency ? Number(values.concurrency) : undefined,
-    logger: consoleLogger({ write: (t) => out.write(t), steps: true }),
+    logger: consoleLogger({ write: (t) => out.write(t), steps: true, lines: values.verbose ?? false }),
     say: (l) => out.write(`${l}\n`),
   });
   const { record } = story;
