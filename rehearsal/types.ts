@@ -76,6 +76,8 @@ export interface EnvironmentGateRequest {
   runId: number;
   job: string;
   ref: string;
+  /** Who triggered the run (optional): an environment with prevent_self_review refuses their approval. */
+  actor?: string;
 }
 
 export type EnvironmentGateResult =
