@@ -25,7 +25,7 @@ import type { WorkflowRunRecord } from './types.js';
 export const SCENARIOS = {
   happy: 'setup, a complete request, the model PR, reviews (non-CEO, CEO, a new commit, re-approval), merge refused until signed off, merge, deploy to staging and production (after its reviewer)',
   'no-setup': 'no setup: the request reaches the orchestrator, which fails saying exactly what to enable; no silent skip',
-  'needs-info': 'a request the advisor questions gets needs-info; the edited issue is accepted and gets its PR',
+  'needs-info': 'a request the advisor questions gets needs-info; the edited issue is accepted and gets its PR (intake only)',
   'gate-fails': 'a model that fails a gate (the smoke preset) blocks the sign-off, and merge is refused',
 } as const;
 export type ScenarioName = keyof typeof SCENARIOS;
@@ -144,7 +144,8 @@ export async function playStory(opts: StoryOptions): Promise<Story> {
     workDir: join(work, 'runner'),
     concurrency: opts.concurrency ?? 2,
     logger: opts.logger,
-    workflows: FLOW_WORKFLOWS.map((f) => `.github/workflows/${f}`),
+    // needs-info rehearses intake only: what follows the acceptance is the happy path's.
+    workflows: (opts.scenario === 'needs-info' ? ['intake.yml'] : FLOW_WORKFLOWS).map((f) => `.github/workflows/${f}`),
   });
   runner.start();
   github.onEvent((event) => {

@@ -111,6 +111,27 @@ export interface Pull {
   title: string;
 }
 
+export interface ReleaseAsset {
+  id: number;
+  name: string;
+  content_type: string;
+  size: number;
+  data: Buffer;
+}
+
+export interface Release {
+  id: number;
+  tag_name: string;
+  target_commitish: string;
+  name: string | null;
+  body: string | null;
+  draft?: boolean;
+  assets?: ReleaseAsset[];
+}
+
+/** Where release assets are uploaded: GitHub's `uploads.github.com`, GHES' `/api/uploads`; here `<base>/uploads`. */
+const UPLOADS = '/uploads';
+
 export class GitHubStandIn {
   readonly requests: RecordedRequest[] = [];
   readonly problems: string[] = [];
@@ -136,8 +157,10 @@ export class GitHubStandIn {
   botLogin = 'github-actions[bot]';
   /** Output (title, summary) of check runs created through the API, by id. */
   readonly checkOutputs = new Map<number, { title?: string; summary?: string }>();
-  /** Releases (and so tags) created through the API. */
-  readonly releases: { id: number; tag_name: string; target_commitish: string; name: string | null; body: string | null }[] = [];
+  /** Releases created through the API; a published one (not a draft) is a tag. */
+  readonly releases: Release[] = [];
+  /** Branches under classic protection, with their required status checks: the contents API refuses the bot's writes there. */
+  readonly protectedBranches = new Map<string, string[]>();
   /** Deployments and their statuses, created through the API. */
   readonly deployments: { id: number; ref: string; environment: string; payload: unknown; statuses: { state: string; description?: string; environment_url?: string }[] }[] = [];
   /** Workflow dispatches requested through the API. */
@@ -149,6 +172,7 @@ export class GitHubStandIn {
   /** The repository setting "Allow GitHub Actions to create and approve pull requests" (off in a new repository). */
   allowActionsPullRequests = true;
   private server?: Server;
+  private base = '';
   private nextId = 1000;
   private clock = Date.parse('2026-11-26T10:00:00Z');
 
@@ -193,11 +217,46 @@ export class GitHubStandIn {
     return sha;
   }
 
+  private releaseJson(r: Release): Record<string, unknown> {
+    const api = `${this.base}/repos/${this.owner}/${this.repo}`;
+    return {
+      id: r.id,
+      url: `${api}/releases/${r.id}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/releases/${r.draft ? `untagged-${r.id}` : `tag/${r.tag_name}`}`,
+      assets_url: `${api}/releases/${r.id}/assets`,
+      upload_url: `${this.base}${UPLOADS}/repos/${this.owner}/${this.repo}/releases/${r.id}/assets{?name,label}`,
+      tag_name: r.tag_name,
+      target_commitish: r.target_commitish,
+      name: r.name,
+      body: r.body,
+      draft: r.draft === true,
+      prerelease: false,
+      assets: (r.assets ?? []).map((a) => ({ id: a.id, name: a.name, content_type: a.content_type, size: a.size, state: 'uploaded', label: null })),
+    };
+  }
+
+  /** The published releases: the ones that are tags. */
+  private get tags(): Release[] {
+    return this.releases.filter((r) => !r.draft);
+  }
+
+  private uploadAsset(p: Record<string, string>, q: URLSearchParams, data: Buffer, contentType: string): [number, unknown] {
+    const r = this.releases.find((x) => x.id === Number(p.release_id));
+    if (!r) return [404, { message: 'Not Found' }];
+    const name = q.get('name');
+    if (!name) return [422, { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'missing_field', field: 'name' }] }];
+    if ((r.assets ?? []).some((a) => a.name === name)) return [422, { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }] }];
+    const asset: ReleaseAsset = { id: this.id(), name, content_type: contentType, size: data.byteLength, data };
+    r.assets = [...(r.assets ?? []), asset];
+    return [201, { id: asset.id, name, content_type: contentType, size: asset.size, state: 'uploaded', label: null, browser_download_url: `https://github.com/${this.owner}/${this.repo}/releases/download/${r.tag_name}/${name}` }];
+  }
+
   async start(): Promise<string> {
     loadOperations();
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.base = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    return this.base;
   }
 
   async close(): Promise<void> {
@@ -214,14 +273,29 @@ export class GitHubStandIn {
       res.end(JSON.stringify(body));
     };
     const ops = loadOperations();
-    const strict = ops.find((o) => o.method === method && o.regex.test(url.pathname));
-    const op = strict ?? ops.find((o) => o.method === method && o.loose.test(url.pathname));
-    if (!op) {
-      this.problems.push(`unknown route ${method} ${url.pathname}`);
+    // Release assets go to the uploads host (a release's upload_url), everything else to the API.
+    const uploads = url.pathname.startsWith(`${UPLOADS}/`);
+    const pathname = uploads ? url.pathname.slice(UPLOADS.length) : url.pathname;
+    const strict = ops.find((o) => o.method === method && o.regex.test(pathname));
+    const op = strict ?? ops.find((o) => o.method === method && o.loose.test(pathname));
+    if (!op || uploads !== (op.operationId === 'repos/upload-release-asset')) {
+      this.problems.push(`unknown route ${method} ${url.pathname}${op ? ` (${op.operationId} is served by ${uploads ? 'the API host' : 'the uploads host, at the release\'s upload_url'})` : ''}`);
       return send(404, { message: 'Not Found' });
     }
-    const values = (strict ? op.regex : op.loose).exec(url.pathname)?.slice(1) ?? [];
+    const values = (strict ? op.regex : op.loose).exec(pathname)?.slice(1) ?? [];
     const params = Object.fromEntries(op.params.map((p, i) => [p, decodeURIComponent(values[i] as string)]));
+    if (uploads) {
+      // The asset's bytes, as they are: GitHub wants a Content-Type and the name in the query.
+      const raw = Buffer.concat(chunks);
+      const type = req.headers['content-type'];
+      if (!type || type.startsWith('application/json')) {
+        this.problems.push(`repos/upload-release-asset: Content-Type ${type ?? '(none)'} (the asset's media type is required)`);
+        return send(422, { message: 'Validation Failed' });
+      }
+      this.requests.push({ method, path: url.pathname, operationId: op.operationId, params: { ...params, name: url.searchParams.get('name') ?? '' }, body: { bytes: raw.byteLength, contentType: type } });
+      const [status, out] = this.uploadAsset(params, url.searchParams, raw, type);
+      return send(status, out);
+    }
     let body: unknown;
     if (chunks.length > 0) {
       try {
@@ -316,13 +390,24 @@ export class GitHubStandIn {
       this.dispatches.push({ workflow: p.workflow_id as string, ref: b.ref as string, inputs: (b.inputs as Record<string, string> | undefined) ?? {} });
       return [204, ''];
     },
-    'repos/list-tags': () => [200, this.releases.map((r) => ({ name: r.tag_name, commit: { sha: r.target_commitish } }))],
+    'repos/list-tags': () => [200, this.tags.map((r) => ({ name: r.tag_name, commit: { sha: this.refs.get(r.target_commitish) ?? r.target_commitish } }))],
     'repos/create-release': (_p, b) => {
-      if (this.releases.some((r) => r.tag_name === b.tag_name)) return [422, { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'tag_name' }] }];
-      const r = { id: this.id(), tag_name: b.tag_name as string, target_commitish: (b.target_commitish as string | undefined) ?? this.defaultBranch, name: (b.name as string | undefined) ?? null, body: (b.body as string | undefined) ?? null };
+      if (this.releases.some((r) => r.tag_name === b.tag_name && !r.draft)) return [422, { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }] }];
+      const r: Release = { id: this.id(), tag_name: b.tag_name as string, target_commitish: (b.target_commitish as string | undefined) ?? this.defaultBranch, name: (b.name as string | undefined) ?? null, body: (b.body as string | undefined) ?? null, draft: b.draft === true, assets: [] };
       this.releases.push(r);
-      return [201, r];
+      return [201, this.releaseJson(r)];
     },
+    'repos/update-release': (p, b) => {
+      const r = this.releases.find((x) => x.id === Number(p.release_id));
+      if (!r) return [404, { message: 'Not Found' }];
+      // Publishing a draft makes its tag; a published release with that tag already exists → 422.
+      if (r.draft && b.draft === false && this.tags.some((x) => x.tag_name === r.tag_name)) return [422, { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }] }];
+      if (typeof b.draft === 'boolean') r.draft = b.draft;
+      if (typeof b.name === 'string') r.name = b.name;
+      if (typeof b.body === 'string') r.body = b.body;
+      return [200, this.releaseJson(r)];
+    },
+    'repos/list-releases': () => [200, [...this.releases].reverse().map((r) => this.releaseJson(r))],
     'repos/create-deployment': (_p, b) => {
       const d = { id: this.id(), ref: b.ref as string, environment: (b.environment as string | undefined) ?? 'production', payload: b.payload ?? {}, statuses: [] };
       this.deployments.push(d);
@@ -339,7 +424,7 @@ export class GitHubStandIn {
     'git/get-ref': (p) => {
       const ref = p.ref as string;
       if (ref.startsWith('tags/')) {
-        const rel = this.releases.find((r) => r.tag_name === ref.slice(5));
+        const rel = this.tags.find((r) => r.tag_name === ref.slice(5));
         const sha = rel ? (this.refs.get(rel.target_commitish) ?? rel.target_commitish) : undefined;
         return sha ? [200, { ref: `refs/${ref}`, object: { sha, type: 'commit' } }] : [404, { message: 'Not Found' }];
       }
@@ -350,6 +435,9 @@ export class GitHubStandIn {
     'git/create-ref': (_p, b) => {
       const branch = (b.ref as string).replace(/^refs\/heads\//, '');
       if (this.refs.has(branch)) return [422, { message: 'Reference already exists' }];
+      // The new branch has the files of the branch (or commit) it starts at.
+      const from = [...this.refs.entries()].find(([, sha]) => sha === b.sha)?.[0] ?? (b.sha as string);
+      for (const [key, f] of [...this.files.entries()]) if (key.startsWith(`${from}:`)) this.files.set(`${branch}:${key.slice(from.length + 1)}`, { ...f });
       this.refs.set(branch, b.sha as string);
       return [201, { ref: b.ref, object: { sha: b.sha, type: 'commit' } }];
     },
@@ -360,6 +448,9 @@ export class GitHubStandIn {
     'repos/create-or-update-file-contents': (p, b) => {
       const branch = (b.branch as string | undefined) ?? this.defaultBranch;
       if (!this.refs.has(branch)) return [404, { message: `Branch ${branch} not found` }];
+      const required = this.protectedBranches.get(branch);
+      // Classic protection has no bypass for GITHUB_TOKEN (the contents API's 409 and sentence).
+      if (required) return [409, { message: `Could not update file: ${required.length === 1 ? `Required status check "${required[0] ?? ''}" is expected.` : `${required.length} of ${required.length} required status checks are expected.`}`, documentation_url: 'https://docs.github.com/articles/about-protected-branches' }];
       const key = `${branch}:${p.path}`;
       const existing = this.files.get(key);
       if (existing && b.sha !== existing.sha) return [409, { message: `${p.path} does not match ${String(b.sha)}` }];

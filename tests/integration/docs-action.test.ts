@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { commitDocs } from '../../actions/shared/src/docs-role.js';
+import { readProvenance } from '../../actions/shared/src/provenance.js';
+import { saveArtifact } from '../../model/artifact/artifact.js';
+import { loadChampionRecord } from '../../model/eval/champion.js';
+import { initBackend } from '../../model/nn/backend.js';
+import { artifactFixture } from '../helpers/artifact-fixture.js';
 import { createClient } from '../../actions/shared/src/github.js';
 import { REPO_ROOT } from '../helpers/datasets.js';
 import { GitHubStandIn } from '../helpers/github-standin.js';
@@ -67,5 +73,47 @@ describe('docs role', () => {
     expect(r.code).toBe(1);
     expect(r.log).toContain(`docs: ${artifact} has no model-card.md`);
     expect(gh.commits).toEqual([]);
+  });
+
+  describe('model-card-from with artifact-name: the record pins the approved artifact', () => {
+    const payload = (): Record<string, unknown> => ({ ...prEvent, pull_request: { ...(prEvent.pull_request as object), number: 3, head: { ...(prEvent.pull_request as { head: object }).head, ref: 'model/reviews' } }, repository: { ...(prEvent.repository as object), full_name: 'acme/models', name: 'models', owner: { login: 'acme' } } });
+    const evaluation = `${JSON.stringify({ schema_version: 1, model: { name: 'sentiment', version: '1.3.0' }, test: { dataset_sha256: 'a'.repeat(64), n: 1, accuracy: 1, f1_macro: 1, roc_auc: null, ece: 0 } }, null, 2)}\n`;
+    let artifact: string;
+    beforeAll(async () => {
+      await initBackend('wasm');
+    });
+    beforeEach(async () => {
+      gh.refs.set('model/sentiment', '6'.repeat(40));
+      artifact = await saveArtifact({ ...artifactFixture('1.3.0'), extraFiles: { 'model-card.md': '# card\n', 'evaluation.json': evaluation } });
+    });
+
+    it('commits the card and the record with the run, the artifact name and the sha256 of manifest.json; the champion loader reads it', async () => {
+      const r = await runAction('docs', { api, eventName: 'pull_request', payload: payload(), inputs: { 'model-card-from': artifact, 'artifact-name': 'model-artifact', 'artifact-run-id': '987654', branch: 'model/sentiment' } });
+      expect([r.code, r.code === 0 ? '' : r.log]).toEqual([0, '']);
+      expect(r.outputs.committed).toBe('docs/model-cards/sentiment.md\ndocs/model-cards/sentiment.json');
+      const committed = gh.files.get('model/sentiment:docs/model-cards/sentiment.json')?.content ?? '';
+      const manifestSha = createHash('sha256').update(readFileSync(join(artifact, 'manifest.json'))).digest('hex');
+      expect(readProvenance(committed, 'record')).toEqual({ workflow_run_id: 987654, artifact_name: 'model-artifact', artifact_path: 'sentiment/1.3.0', manifest_sha256: manifestSha, model: { name: 'sentiment', version: '1.3.0' } });
+      // Everything evaluation.json says, unchanged, beside it.
+      const { provenance: _p, ...rest } = JSON.parse(committed) as Record<string, unknown>;
+      expect(rest).toEqual(JSON.parse(evaluation));
+      const file = join(mkdtempSync(join(tmpdir(), 'champion-')), 'sentiment.json');
+      writeFileSync(file, committed);
+      expect(loadChampionRecord(file)?.model).toEqual({ name: 'sentiment', version: '1.3.0' });
+      // The run id defaults to this run's (GITHUB_RUN_ID).
+      const rerun = await runAction('docs', { api, eventName: 'pull_request', payload: payload(), inputs: { 'model-card-from': artifact, 'artifact-name': 'model-artifact', branch: 'model/sentiment' } });
+      expect(rerun.code).toBe(0);
+      expect(readProvenance(gh.files.get('model/sentiment:docs/model-cards/sentiment.json')?.content ?? '', 'record').workflow_run_id).toBe(1);
+    });
+
+    it('a tampered artifact is not recorded as approved: nothing is committed', async () => {
+      writeFileSync(join(artifact, 'model-card.md'), '# edited after training\n');
+      const r = await runAction('docs', { api, eventName: 'pull_request', payload: payload(), inputs: { 'model-card-from': artifact, 'artifact-name': 'model-artifact', branch: 'model/sentiment' } });
+      expect(r.code).toBe(1);
+      expect(r.log).toMatch(/model-card\.md: \d+ bytes, manifest says \d+|model-card\.md: sha256 .* does not match the manifest/);
+      expect(gh.commits).toEqual([]);
+      const alone = await runAction('docs', { api, eventName: 'pull_request', payload: payload(), inputs: { 'artifact-name': 'model-artifact', files: 'docs/x.md' } });
+      expect(alone.log).toContain('docs: artifact-name records the provenance of model-card-from: give both');
+    });
   });
 });

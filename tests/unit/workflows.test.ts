@@ -180,3 +180,102 @@ describe('intake finds New model issues without the form label (GitHub drops a l
     expect(intake.jobs.advise.if).toContain(`contains(github.event.issue.body, '### ${first}')`);
   });
 });
+
+describe('deploy: build once, promote (the deployed bytes are the approved ones)', () => {
+  interface FullStep extends Step {
+    id?: string;
+    name?: string;
+    run?: string;
+    env?: Record<string, string>;
+  }
+  interface Job {
+    needs?: string | string[];
+    if?: string;
+    environment?: unknown;
+    permissions?: Record<string, string>;
+    outputs?: Record<string, string>;
+    steps: FullStep[];
+  }
+  const load = (f: string): { env?: Record<string, string>; jobs: Record<string, Job> } => parse(readFileSync(join(workflowsDir, f), 'utf8')) as { env?: Record<string, string>; jobs: Record<string, Job> };
+  const deploy = load('deploy.yml');
+  const needs = (j: Job): string[] => (typeof j.needs === 'string' ? [j.needs] : (j.needs ?? []));
+  const stepIndex = (j: Job, pred: (s: FullStep) => boolean): number => j.steps.findIndex(pred);
+  const devops = (j: Job, mode: string): FullStep | undefined => j.steps.find((s) => s.uses === './actions/devops' && s.with?.mode === mode);
+
+  it('the job graph: plan → package → release → staging → production, each with its own minimal permissions', () => {
+    expect(Object.fromEntries(Object.entries(deploy.jobs).map(([n, j]) => [n, needs(j)]))).toEqual({ plan: [], package: ['plan'], release: ['plan', 'package'], staging: ['plan', 'release'], production: ['plan', 'staging'] });
+    expect(Object.fromEntries(Object.entries(deploy.jobs).map(([n, j]) => [n, j.permissions]))).toEqual({
+      plan: { contents: 'read' },
+      package: { contents: 'read', actions: 'read', packages: 'write' },
+      release: { contents: 'write' },
+      staging: { contents: 'write', deployments: 'write' },
+      production: { contents: 'write', deployments: 'write' },
+    });
+    expect([deploy.jobs.staging?.environment, deploy.jobs.production?.environment]).toEqual(['staging', 'production']);
+    // The plan creates nothing: it is the release mode's dry run.
+    expect(devops(deploy.jobs.plan as Job, 'release')?.with?.['dry-run']).toBe('true');
+  });
+
+  it('package trains nothing: it downloads the recorded artifact from its model-pr run and checks it before building anything', () => {
+    const pkg = deploy.jobs.package as Job;
+    const text = JSON.stringify(pkg.steps);
+    expect(text).not.toMatch(/gitops-ml train|fetch-datasets|actions\/cache@/);
+    const approved = stepIndex(pkg, (s) => s.uses === './actions/devops' && s.with?.mode === 'approved-artifact');
+    const download = stepIndex(pkg, (s) => s.uses?.startsWith('actions/download-artifact@') === true);
+    const verified = stepIndex(pkg, (s) => s.uses === './actions/devops' && s.with?.mode === 'verify-artifact');
+    const install = stepIndex(pkg, (s) => s.run === 'npm ci');
+    const packaged = stepIndex(pkg, (s) => s.run?.includes('npx gitops-ml package') === true);
+    const image = stepIndex(pkg, (s) => s.uses?.startsWith('docker/build-push-action@') === true);
+    expect([approved >= 0, approved < download, download < verified, verified < install, install < packaged, packaged < image]).toEqual([true, true, true, true, true, true]);
+    const ids = { approved: pkg.steps[approved]?.id, verified: pkg.steps[verified]?.id };
+    expect(pkg.steps[download]?.with).toEqual({ name: `\${{ steps.${ids.approved}.outputs.artifact-name }}`, path: 'model/artifacts', 'run-id': `\${{ steps.${ids.approved}.outputs.run-id }}`, 'github-token': '${{ github.token }}' });
+    expect(pkg.steps[verified]?.with?.['artifact-dir']).toBe('model/artifacts');
+    for (const s of [pkg.steps[approved], pkg.steps[verified]]) expect([s?.with?.model, s?.with?.version]).toEqual(['${{ needs.plan.outputs.model }}', '${{ needs.plan.outputs.version }}']);
+    // The image and the package are made from the verified directory, nothing else.
+    expect(pkg.steps[packaged]?.env?.ARTIFACT).toBe(`\${{ steps.${ids.verified}.outputs.artifact-dir }}`);
+    expect(String(pkg.steps[image]?.with?.['build-args']).trim()).toBe(`MODEL_ARTIFACT=\${{ steps.${ids.verified}.outputs.artifact-dir }}`);
+  });
+
+  it('the release is created after the package, from the files it uploaded, through the devops action (no gh CLI anywhere)', () => {
+    const pkg = deploy.jobs.package as Job;
+    const rel = deploy.jobs.release as Job;
+    const uploaded = pkg.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))?.with;
+    const downloaded = rel.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))?.with;
+    expect(downloaded).toEqual({ name: uploaded?.name, path: uploaded?.path });
+    expect(devops(rel, 'release')?.with).toEqual({ mode: 'release', model: '${{ needs.plan.outputs.model }}', version: '${{ needs.plan.outputs.version }}', assets: uploaded?.path });
+    expect(uploaded?.['if-no-files-found']).toBe('error');
+    for (const f of ['deploy.yml', 'rollback.yml']) {
+      const runs = Object.values(load(f).jobs).flatMap((j) => j.steps.map((s) => s.run ?? ''));
+      expect([f, runs.filter((r) => /(^|[\s;&|(])gh\s/.test(r))]).toEqual([f, []]);
+    }
+  });
+
+  it('deploys and rollbacks bump the overlay on the same GitOps branch, never main', () => {
+    const rollback = load('rollback.yml');
+    const steps = [devops(deploy.jobs.staging as Job, 'deploy'), devops(deploy.jobs.production as Job, 'deploy'), devops(rollback.jobs.rollback as Job, 'rollback')];
+    for (const s of steps) expect(s?.with?.['gitops-branch']).toBe('${{ env.GITOPS_BRANCH }}');
+    expect([deploy.env?.GITOPS_BRANCH, rollback.env?.GITOPS_BRANCH]).toEqual(['deploy', 'deploy']);
+    const meta = parse(readFileSync(join(REPO_ROOT, 'actions/devops/action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+    expect(meta.inputs['gitops-branch']?.default).toBe('deploy');
+  });
+
+  it('model-pr trains the version its merge will release, and the docs job records the artifact it uploaded', () => {
+    const pr = load('model-pr.yml');
+    const train = pr.jobs.train as Job;
+    const plan = train.steps.find((s) => s.uses === './actions/devops');
+    expect(plan?.with).toEqual({ mode: 'plan', spec: expect.stringMatching(/^\$\{\{ steps\.\w+\.outputs\.path \}\}$/), 'base-sha': '${{ needs.pr.outputs.base-sha }}', 'head-sha': '${{ needs.pr.outputs.head-sha }}' });
+    const trainStep = train.steps.find((s) => s.run?.includes('npx gitops-ml train') === true);
+    expect(trainStep?.run).toContain('--version "$VERSION"');
+    expect(trainStep?.run).toContain('--backend wasm');
+    expect(trainStep?.env?.VERSION).toBe(`\${{ steps.${plan?.id ?? '?'}.outputs.version }}`);
+    expect(trainStep?.env?.SPEC).toBe(plan?.with?.spec);
+    const uploadName = train.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))?.with?.name;
+    const docs = (pr.jobs.docs as Job).steps.find((s) => s.uses === './actions/docs');
+    expect([docs?.with?.['artifact-name'], docs?.with?.['artifact-run-id']]).toEqual([uploadName, '${{ github.run_id }}']);
+  });
+
+  it('nothing reads environments.*.auto_deploy (removed from the config schema)', () => {
+    const texts = [...workflows.map((f) => readFileSync(join(workflowsDir, f), 'utf8')), readFileSync(join(REPO_ROOT, '.github/gitops-ml.yml'), 'utf8'), readFileSync(join(REPO_ROOT, '.github/gitops-ml.schema.json'), 'utf8')];
+    for (const t of texts) expect(t).not.toContain('auto_deploy');
+  });
+});

@@ -34158,7 +34158,8 @@ var require_ajv = __commonJS({
 });
 
 // actions/devops/src/main.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync5, lstatSync as lstatSync2, readdirSync, readFileSync as readFileSync5 } from "node:fs";
+import { join as join4 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -38815,6 +38816,12 @@ var ValidationError = class extends GitopsMlError {
   }
   errors;
 };
+var ArtifactError = class extends GitopsMlError {
+  constructor(code, message) {
+    super(code, message);
+    this.name = "ArtifactError";
+  }
+};
 
 // model/util/ajv.ts
 var import_ajv = __toESM(require_ajv(), 1);
@@ -38993,12 +39000,29 @@ async function readFile(gh, where, path, ref) {
   if (Array.isArray(data) || data.type !== "file" || !("content" in data)) throw new Error(`${path} on ${ref} is not a file`);
   return { content: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
 }
+var GITOPS_BRANCH = "deploy";
+async function ensureBranch(gh, where, branch, from) {
+  try {
+    await gh.rest.git.getRef({ ...where, ref: `heads/${branch}` });
+    return false;
+  } catch (err) {
+    if (err.status !== 404) throw err;
+  }
+  const { data: base } = await gh.rest.git.getRef({ ...where, ref: `heads/${from}` });
+  try {
+    await gh.rest.git.createRef({ ...where, ref: `refs/heads/${branch}`, sha: base.object.sha });
+    return true;
+  } catch (err) {
+    if (err.status === 422) return false;
+    throw err;
+  }
+}
 async function commitOverlay(gh, where, branch, path, content, sha, message) {
   const { data } = await gh.rest.repos.createOrUpdateFileContents({ ...where, path, branch, sha, message, content: Buffer.from(content).toString("base64") });
   return data.content?.sha ?? sha;
 }
 async function deployVersion(gh, where, t, deps) {
-  const branch = deps.branch ?? "main";
+  const branch = deps.branch ?? GITOPS_BRANCH;
   const path = overlayPath(t.environment);
   const tag = imageTag(t.model, t.version);
   const { data: deployment } = await gh.rest.repos.createDeployment({
@@ -39015,19 +39039,33 @@ async function deployVersion(gh, where, t, deps) {
   if (!("id" in deployment)) throw new Error(`GitHub did not create the deployment: ${deployment.message ?? "no id"}`);
   const id = deployment.id;
   const status = (state, description) => gh.rest.repos.createDeploymentStatus({ ...where, deployment_id: id, state, description: description.slice(0, 140), ...t.url ? { environment_url: t.url } : {}, auto_inactive: state === "success" });
-  await status("in_progress", `bumping ${path} to ${tag}`);
+  await status("in_progress", `bumping ${path} on ${branch} to ${tag}`);
   let overlay;
   try {
+    await ensureBranch(gh, where, branch, deps.from ?? "main");
     overlay = await readFile(gh, where, path, branch);
   } catch (err) {
-    await status("failure", `cannot read ${path}`);
+    await status("failure", `cannot read ${path} on ${branch}`);
     throw err;
   }
   const previousTag = currentTag(overlay.content);
-  const bumped = deps.bump(overlay.content, { image: t.image, tag, modelVersion: t.version });
-  const newSha = bumped === overlay.content ? overlay.sha : await commitOverlay(gh, where, branch, path, bumped, overlay.sha, `deploy(${t.environment}): ${t.model} ${t.version} [skip ci]`);
+  let bumped;
+  try {
+    bumped = deps.bump(overlay.content, { image: t.image, tag, modelVersion: t.version });
+  } catch (err) {
+    await status("failure", `cannot bump ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw err;
+  }
+  let newSha = overlay.sha;
+  try {
+    if (bumped !== overlay.content) newSha = await commitOverlay(gh, where, branch, path, bumped, overlay.sha, `deploy(${t.environment}): ${t.model} ${t.version} [skip ci]`);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    await status("failure", `cannot commit ${path} to ${branch}: ${why}`);
+    throw new Error(`cannot commit the overlay bump to ${branch}: ${why}${branch === (deps.from ?? "main") ? ` (a protected ${branch} refuses GITHUB_TOKEN's pushes: use the GitOps branch, gitops-branch: ${GITOPS_BRANCH})` : ""}`);
+  }
   if (!t.url) {
-    await status("success", `${tag} committed to ${path}; no environment URL configured, smoke test skipped`);
+    await status("success", `${tag} committed to ${path} on ${branch}; no environment URL configured, smoke test skipped`);
     return { state: "success", deploymentId: id, tag, ...previousTag ? { previousTag } : {}, rolledBack: false, detail: "no environment URL: smoke test skipped" };
   }
   const smoke = await deps.smoke(t.url);
@@ -39263,6 +39301,146 @@ function verify(out, to) {
   if (!ok) throw new OverlayBumpError("E_BUMP_SHAPE", "the bumped overlay does not read back as asked (an unusual layout of the file?); edit it by hand");
 }
 
+// actions/shared/src/provenance.ts
+import { existsSync as existsSync4, readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
+import { join as join3 } from "node:path";
+
+// model/artifact/files.ts
+var MODEL_FILE = "model.json";
+var WEIGHTS_FILE = "weights.bin";
+var TOKENIZER_FILE = "tokenizer.json";
+var METADATA_FILE = "metadata.json";
+var REQUIRED_FILES = [MODEL_FILE, WEIGHTS_FILE, TOKENIZER_FILE, METADATA_FILE];
+
+// model/artifact/manifest.ts
+import { existsSync as existsSync3, lstatSync, readFileSync as readFileSync3, statSync } from "node:fs";
+import { join as join2 } from "node:path";
+
+// model/data/checksum.ts
+import { createHash } from "node:crypto";
+function sha256Hex(bytes) {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+// model/artifact/manifest.ts
+var MANIFEST_FILE = "manifest.json";
+var ARTIFACT_LIMITS = { maxFileBytes: 512 * 1024 * 1024, maxManifestBytes: 1024 * 1024, maxFiles: 64 };
+function verifyArtifactFiles(dir, required, limits = ARTIFACT_LIMITS) {
+  const manifestPath = join2(dir, MANIFEST_FILE);
+  if (!existsSync3(manifestPath)) throw new ArtifactError("E_ARTIFACT_NO_MANIFEST", `${dir}: no ${MANIFEST_FILE}; not a gitops-ml artifact or an incomplete copy`);
+  const manifestSize = statSync(manifestPath).size;
+  if (manifestSize > limits.maxManifestBytes) throw new ArtifactError("E_ARTIFACT_TOO_LARGE", `${manifestPath}: ${manifestSize} bytes, more than the ${limits.maxManifestBytes} a manifest may have`);
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync3(manifestPath, "utf8"));
+  } catch (err) {
+    throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (manifest?.algorithm !== "sha256" || typeof manifest.files !== "object" || manifest.files === null) {
+    throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: expected {"algorithm":"sha256","files":{...}}`);
+  }
+  for (const name of required) {
+    if (!(name in manifest.files)) throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: does not list required file ${name}`);
+  }
+  const entries = Object.entries(manifest.files);
+  if (entries.length > limits.maxFiles) throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: lists ${entries.length} files, more than ${limits.maxFiles}`);
+  for (const [name, entry] of entries) {
+    if (!Number.isSafeInteger(entry?.bytes) || entry.bytes < 0 || typeof entry.sha256 !== "string") throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: entry "${name}" needs "bytes" (a non-negative integer) and "sha256"`);
+    if (entry.bytes > limits.maxFileBytes) throw new ArtifactError("E_ARTIFACT_TOO_LARGE", `${manifestPath}: "${name}" is ${entry.bytes} bytes, more than the ${limits.maxFileBytes} an artifact file may have`);
+  }
+  const verified = /* @__PURE__ */ new Map();
+  for (const [name, entry] of Object.entries(manifest.files)) {
+    if (name.includes("/") || name.includes("\\") || name.startsWith(".")) {
+      throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: file name "${name}" must be a plain file name inside the artifact`);
+    }
+    const path = join2(dir, name);
+    if (existsSync3(path) && !lstatSync(path).isFile()) throw new ArtifactError("E_ARTIFACT_MANIFEST", `${path}: not a regular file (a symlink or a directory is refused: it could point outside the artifact)`);
+    if (!existsSync3(path)) throw new ArtifactError("E_ARTIFACT_MISSING_FILE", `${path}: listed in the manifest but missing`);
+    const size = statSync(path).size;
+    if (size !== entry.bytes) {
+      throw new ArtifactError("E_ARTIFACT_SIZE", `${path}: ${size} bytes, manifest says ${entry.bytes} (truncated or modified file)`);
+    }
+    const content = readFileSync3(path);
+    const actual = sha256Hex(content);
+    if (actual !== entry.sha256) {
+      throw new ArtifactError("E_ARTIFACT_CHECKSUM", `${path}: sha256 ${actual} does not match the manifest (${entry.sha256}); the file was modified`);
+    }
+    verified.set(name, content);
+  }
+  return verified;
+}
+
+// actions/shared/src/provenance.ts
+var ProvenanceError = class extends GitopsMlError {
+  constructor(code, message) {
+    super(code, message);
+    this.name = "ProvenanceError";
+  }
+};
+var NAME = /^[a-z0-9][a-z0-9-]*$/;
+var VERSION9 = /^\d+\.\d+\.\d+$/;
+var HEX64 = /^[0-9a-f]{64}$/;
+var ARTIFACT_NAME_BAD = /["':<>|*?\r\n\\/]/;
+function provenanceProblems(p) {
+  const out = [];
+  if (!Number.isSafeInteger(p?.workflow_run_id) || p?.workflow_run_id < 1) out.push("workflow_run_id must be a positive integer (a workflow run id)");
+  if (typeof p?.artifact_name !== "string" || p.artifact_name === "" || ARTIFACT_NAME_BAD.test(p.artifact_name)) out.push("artifact_name must be a workflow artifact name");
+  if (typeof p?.model?.name !== "string" || !NAME.test(p.model.name)) out.push("model.name must be a model name");
+  if (typeof p?.model?.version !== "string" || !VERSION9.test(p.model.version)) out.push("model.version must be X.Y.Z");
+  if (p?.artifact_path !== `${String(p?.model?.name)}/${String(p?.model?.version)}`) out.push("artifact_path must be <model.name>/<model.version>");
+  if (typeof p?.manifest_sha256 !== "string" || !HEX64.test(p.manifest_sha256)) out.push("manifest_sha256 must be 64 lower-case hex digits");
+  return out;
+}
+function readProvenance(recordText, source) {
+  let record;
+  try {
+    record = JSON.parse(recordText);
+  } catch (err) {
+    throw new ProvenanceError("E_PROVENANCE_INVALID", `${source}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (!record?.provenance) throw new ProvenanceError("E_PROVENANCE_MISSING", `${source} records no provenance of an approved artifact (which model-pr run, which artifact, its manifest sha256): re-run the model PR so its docs job records it, then merge that`);
+  const problems = provenanceProblems(record.provenance);
+  if (problems.length) throw new ProvenanceError("E_PROVENANCE_INVALID", `${source}: provenance: ${problems.join("; ")}`);
+  const p = record.provenance;
+  if (record.model?.name !== p.model.name || record.model?.version !== p.model.version) throw new ProvenanceError("E_PROVENANCE_INVALID", `${source}: the record is of ${String(record.model?.name)} ${String(record.model?.version)}, its provenance names ${p.model.name} ${p.model.version}`);
+  return p;
+}
+function checkPlannedVersion(p, planned) {
+  if (p.model.name !== planned.model || p.model.version !== planned.version) {
+    throw new ProvenanceError("E_PROVENANCE_VERSION", `the approved artifact is ${p.model.name} ${p.model.version}, the release would be ${planned.model} ${planned.version}: re-run the model PR (a new one if it is merged) so that it trains ${planned.version}, and have it approved`);
+  }
+}
+function checkManifestSha(p, manifest) {
+  const sha = sha256Hex(manifest);
+  if (sha !== p.manifest_sha256) throw new ProvenanceError("E_PROVENANCE_MANIFEST", `the downloaded artifact's ${MANIFEST_FILE} has sha256 ${sha}, the approved one ${p.manifest_sha256}: these are not the bytes the PR evaluated and the CEO approved; nothing is deployed`);
+}
+function checkApprovedBytes(p, got, planned) {
+  checkManifestSha(p, got.manifest);
+  if (got.metadata.name !== planned.model || got.metadata.version !== planned.version) {
+    throw new ProvenanceError("E_PROVENANCE_VERSION", `the approved artifact is ${String(got.metadata.name)} ${String(got.metadata.version)}, the release would be ${planned.model} ${planned.version}: re-run the model PR (a new one if it is merged) so that it trains ${planned.version}, and have it approved`);
+  }
+}
+function loadProvenance(recordPath) {
+  if (!existsSync4(recordPath)) throw new ProvenanceError("E_PROVENANCE_MISSING", `no evaluation record ${recordPath} on this commit: the model PR's docs job commits it; re-run the model PR`);
+  return readProvenance(readFileSync4(recordPath, "utf8"), recordPath);
+}
+function verifyApprovedArtifact(root, p, planned) {
+  checkPlannedVersion(p, planned);
+  const dir = join3(root, p.artifact_path);
+  if (!existsSync4(dir) || !statSync2(dir).isDirectory()) throw new ProvenanceError("E_PROVENANCE_MANIFEST", `the downloaded artifact ${p.artifact_name} has no ${p.artifact_path}/ under ${root}`);
+  const manifestPath = join3(dir, MANIFEST_FILE);
+  if (!existsSync4(manifestPath)) throw new ProvenanceError("E_PROVENANCE_MANIFEST", `${dir}: no ${MANIFEST_FILE}`);
+  const manifest = readFileSync4(manifestPath);
+  checkManifestSha(p, manifest);
+  const files = verifyArtifactFiles(dir, REQUIRED_FILES);
+  const metadata = JSON.parse(files.get(METADATA_FILE).toString("utf8"));
+  checkApprovedBytes(p, { manifest, metadata }, planned);
+  return dir;
+}
+
+// actions/shared/src/release.ts
+import { createHash as createHash2 } from "node:crypto";
+
 // actions/shared/src/versioning.ts
 var RETRAIN_KEYS = ["dataset", "preprocessing", "architecture", "training", "search", "crossValidation", "labels", "task"];
 var same = (a, b) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
@@ -39291,6 +39469,27 @@ function nextVersion(previous, bump) {
   return `${major}.${minor}.${patch + 1}`;
 }
 var releaseTag = (model, version) => `${model}-v${version}`;
+function planVersion(before, next, tags, at) {
+  const model = next.name;
+  if (typeof model !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(model)) throw new Error(`the spec's name ${JSON.stringify(model)} is not a model name (lower-case letters, digits and dashes)`);
+  const prefix = `${model}-v`;
+  const done = at === void 0 ? void 0 : tags.find((t) => t.sha === at && t.name.startsWith(prefix) && SEMVER.test(t.name.slice(prefix.length)));
+  const decided = decideBump(before, next);
+  if (done) {
+    const version2 = done.name.slice(prefix.length);
+    const previous2 = latestVersion(model, tags.filter((t) => t !== done && compareVersions(t.name.slice(prefix.length), version2) < 0).map((t) => t.name));
+    return { model, version: version2, ...previous2 ? { previous: previous2 } : {}, bump: decided.bump, reasons: decided.reasons, tag: done.name, released: true };
+  }
+  const previous = latestVersion(model, tags.map((t) => t.name));
+  const version = nextVersion(previous, decided.bump);
+  return { model, version, ...previous ? { previous } : {}, bump: decided.bump, reasons: decided.reasons, tag: releaseTag(model, version), released: false };
+}
+function compareVersions(a, b) {
+  const pa = SEMVER.exec(a)?.slice(1).map(Number);
+  const pb = SEMVER.exec(b)?.slice(1).map(Number);
+  if (!pa || !pb) return pa ? 1 : pb ? -1 : 0;
+  return pa[0] - pb[0] || pa[1] - pb[1] || pa[2] - pb[2];
+}
 function latestVersion(model, tags) {
   const prefix = `${model}-v`;
   const versions = tags.filter((t) => t.startsWith(prefix) && SEMVER.test(t.slice(prefix.length))).map((t) => t.slice(prefix.length).split(".").map(Number));
@@ -39309,6 +39508,12 @@ function releaseNotes(o) {
 }
 
 // actions/shared/src/release.ts
+var ReleaseError = class extends GitopsMlError {
+  constructor(code, message) {
+    super(code, message);
+    this.name = "ReleaseError";
+  }
+};
 var SPEC = /^model\/specs\/[\w-]+\.json$/;
 function changedSpecs(push) {
   return [...new Set((push.commits ?? []).flatMap((c) => [...c.added ?? [], ...c.modified ?? []]).filter((f) => SPEC.test(f)))].sort();
@@ -39323,71 +39528,204 @@ async function specAt(gh, where, path, ref) {
     throw err;
   }
 }
-async function planAndRelease(gh, where, push, opts = {}) {
+async function listTags(gh, where) {
+  return (await gh.paginate(gh.rest.repos.listTags, { ...where, per_page: 100 })).map((t) => ({ name: t.name, sha: t.commit.sha }));
+}
+async function planForPullRequest(gh, where, pr) {
+  if (!SPEC.test(pr.spec)) throw new ReleaseError("E_RELEASE_SPEC", `plan: "${pr.spec}" is not a model spec path (model/specs/<name>.json)`);
+  const next = await specAt(gh, where, pr.spec, pr.head);
+  if (!next) throw new ReleaseError("E_RELEASE_SPEC", `plan: ${pr.spec} does not exist at the PR's head ${pr.head.slice(0, 7)}: nothing to train`);
+  const before = await specAt(gh, where, pr.spec, pr.base);
+  const { released: _released, ...plan2 } = planVersion(before, next, await listTags(gh, where));
+  return { ...plan2, specPath: pr.spec };
+}
+async function planPush(gh, where, push) {
   const specs = changedSpecs(push);
   if (specs.length === 0) return [];
-  const tags = (await gh.paginate(gh.rest.repos.listTags, { ...where, per_page: 100 })).map((t) => t.name);
+  const tags = await listTags(gh, where);
   const planned = [];
   for (const specPath of specs) {
     const next = await specAt(gh, where, specPath, push.after);
     if (!next) continue;
-    const model = String(next.name);
     const before = /^0+$/.test(push.before) ? void 0 : await specAt(gh, where, specPath, push.before);
-    const previous = latestVersion(model, tags);
-    const decided = decideBump(before, next);
-    const version = nextVersion(previous, decided.bump);
-    const tag = releaseTag(model, version);
-    planned.push({ model, specPath, version, ...previous ? { previous } : {}, bump: decided.bump, reasons: decided.reasons, tag });
-    if (!opts.dryRun) {
-      await gh.rest.repos.createRelease({ ...where, tag_name: tag, target_commitish: push.after, name: `${model} ${version}`, body: releaseNotes({ model, version, ...previous ? { previous } : {}, bump: decided.bump, reasons: decided.reasons, sha: push.after }) });
-    }
+    planned.push({ ...planVersion(before, next, tags, push.after), specPath });
   }
   return planned;
+}
+var notesOf = (r, sha) => releaseNotes({ model: r.model, version: r.version, ...r.previous ? { previous: r.previous } : {}, bump: r.bump, reasons: r.reasons, sha });
+var strip = ({ released: _released, ...r }) => r;
+async function planAndRelease(gh, where, push, opts = {}) {
+  const planned = await planPush(gh, where, push);
+  if (!opts.dryRun) {
+    for (const r of planned) if (!r.released) await gh.rest.repos.createRelease({ ...where, tag_name: r.tag, target_commitish: push.after, name: `${r.model} ${r.version}`, body: notesOf(r, push.after) });
+  }
+  return planned.map(strip);
+}
+var packageAssetName = (model, version) => `${model}-${version}.tar.gz`;
+var cardAssetName = (model, version) => `${model}-${version}-MODEL_CARD.md`;
+var SUMS_ASSET = "SHA256SUMS";
+function sha256Sums(files) {
+  return [...files].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((f) => `${createHash2("sha256").update(f.data).digest("hex")}  ${f.name}
+`).join("");
+}
+function releaseAssets(files, model, version) {
+  const wanted = [
+    { name: packageAssetName(model, version), contentType: "application/gzip" },
+    { name: cardAssetName(model, version), contentType: "text/markdown; charset=utf-8" }
+  ];
+  const problems = [];
+  const assets = [];
+  for (const w of wanted) {
+    const f = files.find((x) => x.name === w.name);
+    if (!f) problems.push(`${w.name} is missing`);
+    else if (f.data.byteLength === 0) problems.push(`${w.name} is empty`);
+    else assets.push({ ...w, data: f.data });
+  }
+  const extra = files.filter((f) => !wanted.some((w) => w.name === f.name) && f.name !== SUMS_ASSET).map((f) => f.name);
+  if (extra.length) problems.push(`unexpected file(s) ${extra.join(", ")}`);
+  if (problems.length) throw new ReleaseError("E_RELEASE_ASSETS", `the release assets of ${model} ${version} are incomplete: ${problems.join("; ")}. The package job did not finish: no release is created.`);
+  return [...assets, { name: SUMS_ASSET, contentType: "text/plain; charset=utf-8", data: Buffer.from(sha256Sums(assets)) }];
+}
+function uploadsBaseUrl(uploadUrl) {
+  const at = uploadUrl.lastIndexOf("/repos/");
+  const rest = at < 0 ? "" : uploadUrl.slice(at).replace(/\{\?[\w,]*\}$/, "");
+  if (at <= 0 || !/^\/repos\/[^/]+\/[^/]+\/releases\/\d+\/assets$/.test(rest)) throw new Error(`unexpected upload_url ${uploadUrl}`);
+  return uploadUrl.slice(0, at);
+}
+async function publishRelease(gh, where, push, expect, assets) {
+  const planned = (await planPush(gh, where, push)).find((r) => r.model === expect.model);
+  if (!planned) throw new ReleaseError("E_RELEASE_VERSION", `release: this push changes no spec of ${expect.model}`);
+  if (planned.version !== expect.version) throw new ReleaseError("E_RELEASE_VERSION", `release: the package was built for ${expect.model} ${expect.version}, the release would now be ${planned.version}: re-run the deploy workflow`);
+  const releases = await gh.paginate(gh.rest.repos.listReleases, { ...where, per_page: 100 });
+  let release2 = releases.find((r) => r.tag_name === planned.tag);
+  if (!release2) {
+    ({ data: release2 } = await gh.rest.repos.createRelease({ ...where, tag_name: planned.tag, target_commitish: push.after, name: `${planned.model} ${planned.version}`, body: notesOf(planned, push.after), draft: true }));
+  }
+  const present = (release2.assets ?? []).map((a) => a.name);
+  const uploaded = [];
+  const baseUrl2 = uploadsBaseUrl(release2.upload_url);
+  for (const a of assets) {
+    if (present.includes(a.name)) continue;
+    await gh.rest.repos.uploadReleaseAsset({
+      ...where,
+      baseUrl: baseUrl2,
+      release_id: release2.id,
+      name: a.name,
+      // The bytes as they are: Octokit sends a Buffer body unchanged (its type says string).
+      data: a.data,
+      headers: { "content-type": a.contentType }
+    });
+    uploaded.push(a.name);
+  }
+  if (release2.draft) ({ data: release2 } = await gh.rest.repos.updateRelease({ ...where, release_id: release2.id, draft: false }));
+  return { ...strip(planned), id: release2.id, url: release2.html_url, uploaded, present: present.filter((n) => assets.some((a) => a.name === n)) };
 }
 
 // actions/devops/src/main.ts
 function imageOf(configPath) {
-  return imageRepository(existsSync3(configPath) ? loadConfig(configPath) : void 0, context2.repo);
+  return imageRepository(existsSync5(configPath) ? loadConfig(configPath) : void 0, context2.repo);
+}
+function modelAndVersion() {
+  const model = getInput("model", { required: true });
+  const version = getInput("version", { required: true });
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(model)) throw new Error(`model must be a model name (lower-case letters, digits, dashes; got "${model}")`);
+  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`version must be X.Y.Z (got "${version}")`);
+  return { model, version };
+}
+function filesIn(dir) {
+  if (!existsSync5(dir)) return [];
+  return readdirSync(dir).filter((name) => lstatSync2(join4(dir, name)).isFile()).map((name) => ({ name, data: readFileSync5(join4(dir, name)) }));
 }
 async function release() {
   if (context2.eventName !== "push") throw new Error(`the devops release runs on push to main, not on "${context2.eventName}"`);
   const gh = createClient(getInput("github-token", { required: true }));
-  const releases = await planAndRelease(gh, context2.repo, context2.payload, { dryRun: getBooleanInput("dry-run") });
+  const push = context2.payload;
+  const assetsDir = getInput("assets");
+  if (assetsDir) {
+    const expected = modelAndVersion();
+    const assets = releaseAssets(filesIn(assetsDir), expected.model, expected.version);
+    const r = await publishRelease(gh, context2.repo, push, expected, assets);
+    const { id, url, uploaded, present, ...planned } = r;
+    setOutput("releases", JSON.stringify([planned]));
+    setOutput("tag", r.tag);
+    setOutput("release-id", String(id));
+    setOutput("release-url", url);
+    await summary.addHeading(`Release ${r.tag}`, 3).addList([`${r.bump}${r.previous ? ` after ${r.previous}` : ""}: ${r.reasons.join("; ")}`, ...uploaded.map((n) => `${n} (uploaded)`), ...present.map((n) => `${n} (already attached)`)]).write();
+    return;
+  }
+  const releases = await planAndRelease(gh, context2.repo, push, { dryRun: getBooleanInput("dry-run") });
   setOutput("releases", JSON.stringify(releases));
   setOutput("image", imageOf(getInput("config") || ".github/gitops-ml.yml"));
-  await summary.addHeading(releases.length ? "Releases" : "No model spec changed: nothing to release", 3).addList(releases.map((r) => `${r.tag} (${r.bump}${r.previous ? ` after ${r.previous}` : ""}): ${r.reasons.join("; ")}`)).write();
+  await summary.addHeading(releases.length ? getBooleanInput("dry-run") ? "Planned releases" : "Releases" : "No model spec changed: nothing to release", 3).addList(releases.map((r) => `${r.tag} (${r.bump}${r.previous ? ` after ${r.previous}` : ""}): ${r.reasons.join("; ")}`)).write();
+}
+async function plan() {
+  const spec = getInput("spec", { required: true });
+  const base = getInput("base-sha", { required: true });
+  const head = getInput("head-sha", { required: true });
+  const gh = createClient(getInput("github-token", { required: true }));
+  const p = await planForPullRequest(gh, context2.repo, { spec, base, head });
+  setOutput("model", p.model);
+  setOutput("version", p.version);
+  setOutput("tag", p.tag);
+  setOutput("bump", p.bump);
+  setOutput("previous", p.previous ?? "");
+  setOutput("releases", JSON.stringify([p]));
+  await summary.addHeading(`The merge will release ${p.tag}`, 3).addList([`${p.bump}${p.previous ? ` after ${p.previous}` : ""}: ${p.reasons.join("; ")}`]).write();
+}
+var recordOf = (model) => getInput("record") || `docs/model-cards/${model}.json`;
+async function approvedArtifact() {
+  const planned = modelAndVersion();
+  const p = loadProvenance(recordOf(planned.model));
+  checkPlannedVersion(p, planned);
+  setOutput("run-id", String(p.workflow_run_id));
+  setOutput("artifact-name", p.artifact_name);
+  setOutput("artifact-path", p.artifact_path);
+  setOutput("manifest-sha256", p.manifest_sha256);
+  await summary.addHeading(`Approved artifact: ${p.model.name} ${p.model.version}`, 3).addList([`workflow run ${p.workflow_run_id}, artifact ${p.artifact_name}, ${p.artifact_path}/`, `manifest.json sha256 ${p.manifest_sha256}`]).write();
+}
+async function verifyArtifact() {
+  const planned = modelAndVersion();
+  const p = loadProvenance(recordOf(planned.model));
+  const dir = verifyApprovedArtifact(getInput("artifact-dir") || "model/artifacts", p, planned);
+  setOutput("artifact-dir", dir);
+  await summary.addHeading(`Verified: ${dir} is the approved ${p.model.name} ${p.model.version}`, 3).addList([`manifest.json sha256 ${p.manifest_sha256} as recorded in ${recordOf(planned.model)}`, "every file matches the manifest (size and sha256)"]).write();
 }
 async function deployOrRollback(mode) {
   const config = loadConfig(getInput("config") || ".github/gitops-ml.yml");
   const environment = getInput("environment", { required: true });
   if (environment !== "staging" && environment !== "production") throw new Error(`environment must be "staging" or "production" (got "${environment}")`);
-  const model = getInput("model", { required: true });
-  const version = getInput("version", { required: true });
-  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`version must be X.Y.Z (got "${version}")`);
+  const { model, version } = modelAndVersion();
   const image = getInput("image") || imageOf(getInput("config") || ".github/gitops-ml.yml");
   const url = getInput("url") || config.environments[environment]?.url;
   const apiKey = getInput("smoke-api-key");
   if (apiKey) setSecret(apiKey);
+  const branch = getInput("gitops-branch") || GITOPS_BRANCH;
+  if (!/^[\w./-]+$/.test(branch) || branch.includes("..") || branch.includes("//") || branch.startsWith("/") || branch.endsWith("/")) throw new Error(`gitops-branch must be a branch name (got "${branch}")`);
   const gh = createClient(getInput("github-token", { required: true }));
   const attempts = Number(getInput("smoke-attempts") || "10");
   const interval = Number(getInput("smoke-interval-seconds") || "3");
   if (!Number.isInteger(attempts) || attempts < 1) throw new Error(`smoke-attempts must be a positive integer (got "${getInput("smoke-attempts")}")`);
   if (!(interval >= 0)) throw new Error(`smoke-interval-seconds must be a number \u2265 0 (got "${getInput("smoke-interval-seconds")}")`);
-  const deps = { bump: bumpOverlay, smoke: httpSmoke({ attempts, delayMs: interval * 1e3, ...apiKey ? { apiKey } : {} }) };
+  const from = context2.payload.repository?.default_branch ?? "main";
+  const deps = { bump: bumpOverlay, smoke: httpSmoke({ attempts, delayMs: interval * 1e3, ...apiKey ? { apiKey } : {} }), branch, from };
   const target = { environment, model, version, image, ...url ? { url } : {} };
   const outcome = mode === "rollback" ? await rollbackTo(gh, context2.repo, target, deps) : await deployVersion(gh, context2.repo, { ...target, ref: getInput("ref") || context2.sha }, deps);
   setOutput("state", outcome.state);
   setOutput("deployment-id", String(outcome.deploymentId));
   setOutput("tag", outcome.tag);
-  await summary.addHeading(`${mode === "rollback" ? "Rollback" : "Deploy"} of ${model} ${version} to ${environment}: ${outcome.state}`, 3).addList([`image ${image}:${outcome.tag}${outcome.previousTag ? ` (was ${outcome.previousTag})` : ""}`, outcome.detail, ...outcome.rolledBack ? [`rolled back to ${outcome.previousTag ?? "the previous overlay"}`] : []]).write();
+  await summary.addHeading(`${mode === "rollback" ? "Rollback" : "Deploy"} of ${model} ${version} to ${environment}: ${outcome.state}`, 3).addList([`image ${image}:${outcome.tag}${outcome.previousTag ? ` (was ${outcome.previousTag})` : ""}`, `overlay on branch ${branch}`, outcome.detail, ...outcome.rolledBack ? [`rolled back to ${outcome.previousTag ?? "the previous overlay"}`] : []]).write();
   if (outcome.state !== "success") setFailed(`${mode} failed: ${outcome.detail}${outcome.rolledBack ? "; rolled back" : ""}`);
 }
+var MODES = ["release", "plan", "approved-artifact", "verify-artifact", "deploy", "rollback"];
 async function run() {
   try {
     const mode = getInput("mode") || "release";
     if (mode === "release") await release();
+    else if (mode === "plan") await plan();
+    else if (mode === "approved-artifact") await approvedArtifact();
+    else if (mode === "verify-artifact") await verifyArtifact();
     else if (mode === "deploy" || mode === "rollback") await deployOrRollback(mode);
-    else throw new Error(`mode must be release, deploy or rollback (got "${mode}")`);
+    else throw new Error(`mode must be ${MODES.join(", ")} (got "${mode}")`);
   } catch (err) {
     setFailed(err instanceof Error ? err.message : String(err));
   }

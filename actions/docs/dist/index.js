@@ -31453,14 +31453,92 @@ var GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults
 var context2 = new Context();
 
 // actions/docs/src/main.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 
 // actions/shared/src/docs-role.ts
-import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
-import { join } from "node:path";
+import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
+import { join as join2 } from "node:path";
 
 // model/artifact/files.ts
+var MODEL_FILE = "model.json";
+var WEIGHTS_FILE = "weights.bin";
+var TOKENIZER_FILE = "tokenizer.json";
 var METADATA_FILE = "metadata.json";
+var REQUIRED_FILES = [MODEL_FILE, WEIGHTS_FILE, TOKENIZER_FILE, METADATA_FILE];
+
+// model/artifact/manifest.ts
+import { existsSync as existsSync3, lstatSync, readFileSync as readFileSync2, statSync } from "node:fs";
+import { join } from "node:path";
+
+// model/data/checksum.ts
+import { createHash } from "node:crypto";
+function sha256Hex(bytes) {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+// model/errors.ts
+var GitopsMlError = class extends Error {
+  constructor(code, message, options) {
+    super(message, options);
+    this.code = code;
+    this.name = "GitopsMlError";
+  }
+  code;
+};
+var ArtifactError = class extends GitopsMlError {
+  constructor(code, message) {
+    super(code, message);
+    this.name = "ArtifactError";
+  }
+};
+
+// model/artifact/manifest.ts
+var MANIFEST_FILE = "manifest.json";
+var ARTIFACT_LIMITS = { maxFileBytes: 512 * 1024 * 1024, maxManifestBytes: 1024 * 1024, maxFiles: 64 };
+function verifyArtifactFiles(dir, required, limits = ARTIFACT_LIMITS) {
+  const manifestPath = join(dir, MANIFEST_FILE);
+  if (!existsSync3(manifestPath)) throw new ArtifactError("E_ARTIFACT_NO_MANIFEST", `${dir}: no ${MANIFEST_FILE}; not a gitops-ml artifact or an incomplete copy`);
+  const manifestSize = statSync(manifestPath).size;
+  if (manifestSize > limits.maxManifestBytes) throw new ArtifactError("E_ARTIFACT_TOO_LARGE", `${manifestPath}: ${manifestSize} bytes, more than the ${limits.maxManifestBytes} a manifest may have`);
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync2(manifestPath, "utf8"));
+  } catch (err) {
+    throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (manifest?.algorithm !== "sha256" || typeof manifest.files !== "object" || manifest.files === null) {
+    throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: expected {"algorithm":"sha256","files":{...}}`);
+  }
+  for (const name of required) {
+    if (!(name in manifest.files)) throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: does not list required file ${name}`);
+  }
+  const entries = Object.entries(manifest.files);
+  if (entries.length > limits.maxFiles) throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: lists ${entries.length} files, more than ${limits.maxFiles}`);
+  for (const [name, entry] of entries) {
+    if (!Number.isSafeInteger(entry?.bytes) || entry.bytes < 0 || typeof entry.sha256 !== "string") throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: entry "${name}" needs "bytes" (a non-negative integer) and "sha256"`);
+    if (entry.bytes > limits.maxFileBytes) throw new ArtifactError("E_ARTIFACT_TOO_LARGE", `${manifestPath}: "${name}" is ${entry.bytes} bytes, more than the ${limits.maxFileBytes} an artifact file may have`);
+  }
+  const verified = /* @__PURE__ */ new Map();
+  for (const [name, entry] of Object.entries(manifest.files)) {
+    if (name.includes("/") || name.includes("\\") || name.startsWith(".")) {
+      throw new ArtifactError("E_ARTIFACT_MANIFEST", `${manifestPath}: file name "${name}" must be a plain file name inside the artifact`);
+    }
+    const path = join(dir, name);
+    if (existsSync3(path) && !lstatSync(path).isFile()) throw new ArtifactError("E_ARTIFACT_MANIFEST", `${path}: not a regular file (a symlink or a directory is refused: it could point outside the artifact)`);
+    if (!existsSync3(path)) throw new ArtifactError("E_ARTIFACT_MISSING_FILE", `${path}: listed in the manifest but missing`);
+    const size = statSync(path).size;
+    if (size !== entry.bytes) {
+      throw new ArtifactError("E_ARTIFACT_SIZE", `${path}: ${size} bytes, manifest says ${entry.bytes} (truncated or modified file)`);
+    }
+    const content = readFileSync2(path);
+    const actual = sha256Hex(content);
+    if (actual !== entry.sha256) {
+      throw new ArtifactError("E_ARTIFACT_CHECKSUM", `${path}: sha256 ${actual} does not match the manifest (${entry.sha256}); the file was modified`);
+    }
+    verified.set(name, content);
+  }
+  return verified;
+}
 
 // model/data/registry.ts
 var MB = 1024 * 1024;
@@ -31832,23 +31910,63 @@ async function tickTask(gh, where, task, state, note) {
   await upsertStickyComment(gh, { owner, repo, issueNumber: pullNumber }, CHECKLIST_KEY, renderChecklist(states, notes));
 }
 
+// actions/shared/src/provenance.ts
+var ProvenanceError = class extends GitopsMlError {
+  constructor(code, message) {
+    super(code, message);
+    this.name = "ProvenanceError";
+  }
+};
+var NAME = /^[a-z0-9][a-z0-9-]*$/;
+var VERSION7 = /^\d+\.\d+\.\d+$/;
+var HEX64 = /^[0-9a-f]{64}$/;
+var ARTIFACT_NAME_BAD = /["':<>|*?\r\n\\/]/;
+function provenanceFor(o) {
+  const p = { workflow_run_id: o.runId, artifact_name: o.artifactName, artifact_path: `${o.model.name}/${o.model.version}`, manifest_sha256: sha256Hex(o.manifest), model: { name: o.model.name, version: o.model.version } };
+  const problems = provenanceProblems(p);
+  if (problems.length) throw new ProvenanceError("E_PROVENANCE_INVALID", `cannot record the artifact's provenance: ${problems.join("; ")}`);
+  return p;
+}
+function provenanceProblems(p) {
+  const out = [];
+  if (!Number.isSafeInteger(p?.workflow_run_id) || p?.workflow_run_id < 1) out.push("workflow_run_id must be a positive integer (a workflow run id)");
+  if (typeof p?.artifact_name !== "string" || p.artifact_name === "" || ARTIFACT_NAME_BAD.test(p.artifact_name)) out.push("artifact_name must be a workflow artifact name");
+  if (typeof p?.model?.name !== "string" || !NAME.test(p.model.name)) out.push("model.name must be a model name");
+  if (typeof p?.model?.version !== "string" || !VERSION7.test(p.model.version)) out.push("model.version must be X.Y.Z");
+  if (p?.artifact_path !== `${String(p?.model?.name)}/${String(p?.model?.version)}`) out.push("artifact_path must be <model.name>/<model.version>");
+  if (typeof p?.manifest_sha256 !== "string" || !HEX64.test(p.manifest_sha256)) out.push("manifest_sha256 must be 64 lower-case hex digits");
+  return out;
+}
+function recordWithProvenance(recordText, p) {
+  const record = JSON.parse(recordText);
+  const model = record.model;
+  if (model?.name !== p.model.name || model?.version !== p.model.version) throw new ProvenanceError("E_PROVENANCE_INVALID", `the evaluation record is of ${String(model?.name)} ${String(model?.version)}, the artifact is ${p.model.name} ${p.model.version}`);
+  return `${JSON.stringify({ ...record, provenance: p }, null, 2)}
+`;
+}
+
 // actions/shared/src/docs-role.ts
 var SAFE_PATH = /^docs\/[\w./-]+$/;
-function modelCardDoc(artifactDir) {
-  const meta = JSON.parse(readFileSync2(join(artifactDir, METADATA_FILE), "utf8"));
-  if (typeof meta.name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(meta.name)) throw new Error(`docs: ${join(artifactDir, METADATA_FILE)} has no model name usable as a file name`);
+function modelCardDoc(artifactDir, provenance) {
+  const meta = JSON.parse(readFileSync3(join2(artifactDir, METADATA_FILE), "utf8"));
+  if (typeof meta.name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(meta.name)) throw new Error(`docs: ${join2(artifactDir, METADATA_FILE)} has no model name usable as a file name`);
   let content;
   try {
-    content = readFileSync2(join(artifactDir, "model-card.md"), "utf8");
+    content = readFileSync3(join2(artifactDir, "model-card.md"), "utf8");
   } catch {
     throw new Error(`docs: ${artifactDir} has no model-card.md; was it written by \`gitops-ml train\`?`);
   }
   const docs = [{ path: `docs/model-cards/${meta.name}.md`, content }];
-  const record = join(artifactDir, "evaluation.json");
-  if (existsSync3(record)) docs.push({ path: `docs/model-cards/${meta.name}.json`, content: readFileSync2(record, "utf8") });
+  const record = join2(artifactDir, "evaluation.json");
+  if (provenance) {
+    if (!existsSync4(record)) throw new Error(`docs: ${artifactDir} has no evaluation.json to record the artifact's provenance in; was it trained with the evaluation gates?`);
+    verifyArtifactFiles(artifactDir, REQUIRED_FILES);
+    const p = provenanceFor({ runId: provenance.runId, artifactName: provenance.artifactName, manifest: readFileSync3(join2(artifactDir, MANIFEST_FILE)), model: { name: meta.name, version: String(meta.version) } });
+    docs.push({ path: `docs/model-cards/${meta.name}.json`, content: recordWithProvenance(readFileSync3(record, "utf8"), p) });
+  } else if (existsSync4(record)) docs.push({ path: `docs/model-cards/${meta.name}.json`, content: readFileSync3(record, "utf8") });
   return docs;
 }
-async function commitDocs(gh, where, branch, files, readLocal = (p) => readFileSync2(p, "utf8")) {
+async function commitDocs(gh, where, branch, files, readLocal = (p) => readFileSync3(p, "utf8")) {
   const { owner, repo } = where;
   const result = { committed: [], unchanged: [] };
   for (const path of files) {
@@ -31877,7 +31995,7 @@ async function commitDocs(gh, where, branch, files, readLocal = (p) => readFileS
 }
 
 // node_modules/@octokit/plugin-request-log/dist-src/version.js
-var VERSION7 = "6.0.0";
+var VERSION8 = "6.0.0";
 
 // node_modules/@octokit/plugin-request-log/dist-src/index.js
 function requestLog(octokit) {
@@ -31901,15 +32019,15 @@ function requestLog(octokit) {
     });
   });
 }
-requestLog.VERSION = VERSION7;
+requestLog.VERSION = VERSION8;
 
 // node_modules/@octokit/rest/dist-src/version.js
-var VERSION8 = "22.0.1";
+var VERSION9 = "22.0.1";
 
 // node_modules/@octokit/rest/dist-src/index.js
 var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
   {
-    userAgent: `octokit-rest.js/${VERSION8}`
+    userAgent: `octokit-rest.js/${VERSION9}`
   }
 );
 
@@ -31928,10 +32046,14 @@ async function run() {
     if (!pullNumber || !branch) throw new Error("docs: no pull request: run on a pull_request event or pass pull-number and branch");
     const files = getMultilineInput("files");
     const fromArtifact = getInput("model-card-from");
-    const generated = fromArtifact ? modelCardDoc(fromArtifact) : [];
+    const artifactName = getInput("artifact-name");
+    const runId = Number(getInput("artifact-run-id") || context2.runId);
+    if (artifactName && !fromArtifact) throw new Error("docs: artifact-name records the provenance of model-card-from: give both");
+    if (artifactName && !(Number.isSafeInteger(runId) && runId > 0)) throw new Error(`docs: artifact-run-id must be a workflow run id (got "${getInput("artifact-run-id")}")`);
+    const generated = fromArtifact ? modelCardDoc(fromArtifact, artifactName ? { runId, artifactName } : void 0) : [];
     files.push(...generated.map((d) => d.path));
     if (files.length === 0) throw new Error("docs: nothing to commit: give files and/or model-card-from");
-    const read = (p) => generated.find((d) => d.path === p)?.content ?? readFileSync3(p, "utf8");
+    const read = (p) => generated.find((d) => d.path === p)?.content ?? readFileSync4(p, "utf8");
     const r = await commitDocs(createClient(getInput("github-token", { required: true })), { ...context2.repo, pullNumber }, branch, files, read);
     setOutput("committed", r.committed.join("\n"));
     await summary.addHeading("Docs", 3).addList([...r.committed.map((f) => `${f} (committed)`), ...r.unchanged.map((f) => `${f} (unchanged)`)]).write();

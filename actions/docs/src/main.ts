@@ -13,7 +13,11 @@ export async function run(): Promise<void> {
     if (!pullNumber || !branch) throw new Error('docs: no pull request: run on a pull_request event or pass pull-number and branch');
     const files = core.getMultilineInput('files');
     const fromArtifact = core.getInput('model-card-from');
-    const generated = fromArtifact ? modelCardDoc(fromArtifact) : [];
+    const artifactName = core.getInput('artifact-name');
+    const runId = Number(core.getInput('artifact-run-id') || github.context.runId);
+    if (artifactName && !fromArtifact) throw new Error('docs: artifact-name records the provenance of model-card-from: give both');
+    if (artifactName && !(Number.isSafeInteger(runId) && runId > 0)) throw new Error(`docs: artifact-run-id must be a workflow run id (got "${core.getInput('artifact-run-id')}")`);
+    const generated = fromArtifact ? modelCardDoc(fromArtifact, artifactName ? { runId, artifactName } : undefined) : [];
     files.push(...generated.map((d) => d.path));
     if (files.length === 0) throw new Error('docs: nothing to commit: give files and/or model-card-from');
     const read = (p: string): string => generated.find((d) => d.path === p)?.content ?? readFileSync(p, 'utf8');

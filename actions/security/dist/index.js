@@ -39687,7 +39687,8 @@ var DEFAULT_ALLOWED_LICENSES = [
   "CC0-1.0",
   "Unlicense",
   "Python-2.0",
-  "CC-BY-4.0"
+  "CC-BY-4.0",
+  "Zlib"
 ];
 var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function productionPackages(lock) {

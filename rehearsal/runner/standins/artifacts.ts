@@ -84,8 +84,15 @@ async function download(ctx: StandInContext): Promise<void> {
   const token = ctx.getInput('github-token');
   const repository = ctx.getInput('repository');
   const runIdInput = ctx.getInput('run-id');
-  if (token && (repository !== ctx.github.repository || runIdInput !== String(ctx.github.runId))) ctx.fail('Downloading artifacts of another repository or run is not supported by this runner');
-  const runId = ctx.github.runId;
+  let runId = ctx.github.runId;
+  if (token && (repository !== ctx.github.repository || runIdInput !== String(ctx.github.runId))) {
+    // Another run of this repository (the deploy promoting a model PR's artifact): the
+    // artifacts API answers to a token with actions: read, as download-artifact's docs say.
+    if (repository !== ctx.github.repository) ctx.fail('Downloading artifacts of another repository is not supported by this runner');
+    if (!/^\d+$/.test(runIdInput)) ctx.fail(`run-id must be a workflow run id, got "${runIdInput}"`);
+    if (token === ctx.jobToken && ctx.permissions.actions !== 'read' && ctx.permissions.actions !== 'write') ctx.fail('Unable to download artifact(s): Resource not accessible by integration (the job token needs actions: read to read another run)');
+    runId = Number(runIdInput);
+  }
   const store = ctx.services.artifacts;
   const ids = ctx.getInput('artifact-ids').split(',').map((x) => x.trim()).filter(Boolean);
   if (name && ids.length) ctx.fail("Inputs 'name' and 'artifact-ids' cannot be used together. Please specify only one.");

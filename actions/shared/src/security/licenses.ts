@@ -14,7 +14,8 @@ import type { Finding, PartResult } from './findings.js';
 /**
  * Licences a production dependency may carry without an exception: permissive ones,
  * whose only duty is to keep the notice. CC-BY-4.0 is here for data packages (e.g.
- * caniuse-lite) and only asks for attribution; Python-2.0 is argparse's permissive licence.
+ * caniuse-lite) and only asks for attribution; Python-2.0 is argparse's permissive licence;
+ * Zlib (pako, under autocannon) is the zlib licence, permissive and OSI-approved.
  * MPL-2.0 is deliberately not: it is file-level copyleft, so shipping a modified MPL file
  * in the service image obliges us to publish that file's source. That is often fine, but
  * someone should decide it per package, which is what an allow-list exception records.
@@ -31,6 +32,7 @@ export const DEFAULT_ALLOWED_LICENSES: readonly string[] = [
   'Unlicense',
   'Python-2.0',
   'CC-BY-4.0',
+  'Zlib',
 ];
 
 export interface ProductionPackage {

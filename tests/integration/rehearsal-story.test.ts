@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { playStory } from '../../rehearsal/story.js';
+import type { ScenarioName, Story } from '../../rehearsal/story.js';
+import { canonicalDir } from '../helpers/canonical-mirror.js';
+import { REPO_ROOT } from '../helpers/datasets.js';
+
+/*
+ * The story, driven only by events, on this working tree's workflows as committed: the
+ * repository's own workflows run on the local GitHub, the datasets come from a loopback
+ * mirror of the canonical archives. Each scenario asserts the outcome GitHub would show.
+ */
+async function play(scenario: ScenarioName): Promise<Story> {
+  const work = mkdtempSync(join(tmpdir(), `story-${scenario}-`));
+  const story = await playStory({ treeDir: REPO_ROOT, workDir: work, scenario, canonicalDir: canonicalDir() });
+  const close = story.close;
+  story.close = async () => {
+    await close();
+    rmSync(work, { recursive: true, force: true });
+  };
+  return story;
+}
+
+const failed = (s: Story): string[] => s.record.expectations.filter((e) => !e.held).map((e) => `${e.what}${e.detail ? ` (${e.detail})` : ''}`);
+
+describe('the flow as GitHub runs it (rehearsal)', () => {
+  it('no setup: intake still reads the form issue, and the orchestrator fails saying what to enable', async () => {
+    const story = await play('no-setup');
+    try {
+      expect(failed(story)).toEqual([]);
+      expect(story.record.runs.map((r) => [r.workflow, r.event, r.conclusion])).toEqual([['intake', 'issues', 'failure']]);
+      expect(story.github.problems).toEqual([]);
+    } finally {
+      await story.close();
+    }
+  }, 120_000);
+
+  it('needs-info: the advisor asks, the edited issue is accepted and gets its PR', async () => {
+    const story = await play('needs-info');
+    try {
+      expect(failed(story)).toEqual([]);
+      expect(story.record.outcome.pull_request).toMatchObject({ merged: false });
+      expect(story.github.problems).toEqual([]);
+    } finally {
+      await story.close();
+    }
+  }, 180_000);
+
+  it('happy path: issue → model PR → reviews → merge → staging → production, every run from the events', async () => {
+    const story = await play('happy');
+    try {
+      expect(failed(story)).toEqual([]);
+      expect(story.record.outcome.pull_request).toMatchObject({ merged: true });
+      expect(story.record.outcome.deployments.filter((d) => d.state === 'success').map((d) => d.environment)).toEqual(expect.arrayContaining(['staging', 'production']));
+      // Every run either succeeded, waited for approval (bot-made PR events), or was superseded.
+      for (const r of story.record.runs) expect([r.workflow, ['success', 'action_required', 'cancelled', 'skipped'].includes(String(r.conclusion))]).toEqual([r.workflow, true]);
+      expect(story.github.problems).toEqual([]);
+    } finally {
+      await story.close();
+    }
+  }, 1_200_000);
+});
