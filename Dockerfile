@@ -33,6 +33,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY service/ ./service/
 COPY actions/ ./actions/
 COPY model/ ./model/
+# The CLI's rehearse command is compiled with it (it runs on a developer's machine, not in the image).
+COPY rehearsal/ ./rehearsal/
 RUN npx tsc -p tsconfig.build.json \
  && npm prune --omit=dev --no-audit --no-fund
 # The artifact to bake: MODEL_ARTIFACT (a directory in the build context: the deploy passes

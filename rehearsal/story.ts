@@ -7,6 +7,7 @@ import { runSetup, setupReport } from '../actions/shared/src/setup.js';
 import { GitopsMlError } from '../model/errors.js';
 import { Reconciler } from './cluster.js';
 import { CanonicalMirror } from './datasets-mirror.js';
+import { NpmRegistryStandIn } from './npm-registry.js';
 import { renderIssueForm } from './github/issue-form.js';
 import type { IssueForm } from './github/issue-form.js';
 import { LocalGitHub } from './github/local-github.js';
@@ -71,6 +72,8 @@ export interface StoryRecord {
   /** What the scenario expects, each with whether it held. */
   expectations: { what: string; held: boolean; detail?: string }[];
   ok: boolean;
+  /** Answers that came from a stand-in rather than the real service, so a reader knows. */
+  standIns: string[];
   /** The environments' loopback URLs (the cluster stand-in), and what each serves. */
   serving: Record<string, { url: string; tag?: string }>;
 }
@@ -111,6 +114,9 @@ export async function playStory(opts: StoryOptions): Promise<Story> {
   const github = await new LocalGitHub({ dir: join(work, 'github') }).start();
   const mirror = opts.canonicalDir ? await new CanonicalMirror(opts.canonicalDir).serveAll().start() : undefined;
   const admin = github.userToken(CEO, 'admin');
+  github.userToken(TEAMMATE, 'write');
+  // npm audit's endpoint, which some registries refuse; every other request reaches the real registry.
+  const npm = await new NpmRegistryStandIn().start();
   const api = createClient(admin, github.apiUrl);
   const cluster = new Reconciler({
     source: {
@@ -145,6 +151,7 @@ export async function playStory(opts: StoryOptions): Promise<Story> {
     concurrency: opts.concurrency ?? 2,
     logger: opts.logger,
     // needs-info rehearses intake only: what follows the acceptance is the happy path's.
+    runnerEnv: { npm_config_registry: npm.url },
     workflows: (opts.scenario === 'needs-info' ? ['intake.yml'] : FLOW_WORKFLOWS).map((f) => `.github/workflows/${f}`),
   });
   runner.start();
@@ -275,6 +282,11 @@ export async function playStory(opts: StoryOptions): Promise<Story> {
     },
     expectations,
     ok: expectations.length > 0 && expectations.every((e) => e.held),
+    standIns: [
+      ...(npm.auditRequests ? [`npm audit: ${npm.auditRequests} request(s) answered "no advisories" by the rehearsal's registry stand-in (the registry here refuses the audit endpoint)`] : []),
+      ...(mirror ? [`datasets: fixture archives of the canonical members served on loopback (${mirror.url})`] : []),
+      'cluster: each overlay served by the release\'s handoff package with node on loopback (what Argo CD/Flux would run from the image)',
+    ],
     serving: Object.fromEntries(Object.entries(urls).map(([env, url]) => [env, { url, ...(serving[env] ? { tag: serving[env] } : {}) }])),
   };
   return {
@@ -287,6 +299,7 @@ export async function playStory(opts: StoryOptions): Promise<Story> {
       await runner.close();
       await cluster.close();
       await mirror?.stop();
+      await npm.stop();
       await github.close();
     },
   };

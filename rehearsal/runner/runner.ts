@@ -59,6 +59,11 @@ export interface WorkflowRunnerOptions {
    * out by the caller's choice (a rehearsal leaves out the repository's own CI). Default all.
    */
   workflows?: readonly string[];
+  /**
+   * The runner machine's own environment for every job, as a self-hosted runner's `.env`
+   * file gives it (a registry mirror, a proxy). Workflows do not see where it came from.
+   */
+  runnerEnv?: Readonly<Record<string, string>>;
 }
 
 interface RunHandle {
@@ -132,6 +137,7 @@ export class WorkflowRunner {
     this.tools = new ToolServer(join(workDir, 'tools'));
     const passEnv: Record<string, string> = {};
     for (const k of PASS_ENV) if (process.env[k] !== undefined) passEnv[k] = process.env[k] as string;
+    Object.assign(passEnv, opts.runnerEnv ?? {});
     this.env = {
       github: this.github,
       logger: this.logger,
