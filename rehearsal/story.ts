@@ -264,6 +264,15 @@ export async function playStory(opts: StoryOptions): Promise<Story> {
         expect('staging is deployed and smoke-tested', last('staging') === 'success', last('staging'));
         expect('production is deployed after its reviewer approved', last('production') === 'success', last('production'));
         expect('the cluster serves the approved model in production', Boolean(cluster.serving().production), cluster.serving().production);
+        // The manual rollback, by hand from the Actions tab: staging back to the released version.
+        const released = snap.releases.at(-1)?.tagName;
+        const m = released ? /^(.+)-v(\d+\.\d+\.\d+.*)$/.exec(released) : null;
+        if (m) {
+          await api.rest.actions.createWorkflowDispatch({ owner: OWNER, repo: REPO, workflow_id: 'rollback.yml', ref: 'main', inputs: { model: m[1] as string, version: m[2] as string, environment: 'staging' } });
+          await runner.waitIdle();
+          const rb = runner.runs().filter((r) => r.path.endsWith('rollback.yml')).at(-1);
+          expect('the manual rollback workflow deploys a released version', rb?.conclusion === 'success', rb?.conclusion ?? 'no run');
+        }
       }
     }
   }

@@ -54,7 +54,7 @@ describe('gitops-ml setup against the local GitHub (a repository fresh from the 
     expect(gh.problems).toEqual([]);
   });
 
-  it('a token without admin rights stops the setup with GitHub's 403, loudly', async () => {
+  it('a token without admin rights stops the setup with a 403 from GitHub, loudly', async () => {
     const api = createClient(gh.userToken('bob', 'write'), gh.apiUrl);
     await expect(runSetup(api, { owner: 'acme', repo: 'models' }, parseConfig(CONFIG), { apply: true })).rejects.toMatchObject({ status: 403 });
   });
