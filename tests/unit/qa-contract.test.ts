@@ -103,7 +103,8 @@ describe('qa load test (autocannon against a loopback server)', () => {
       const levels = await runLoad(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: [1, 4], durationSeconds: 1, warmupRequests: 20 });
       expect(levels.map((l) => l.connections)).toEqual([1, 4]);
       for (const l of levels) {
-        expect(l.requests).toBeGreaterThan(50);
+        // Enough answers for the every-10th 503 to appear; not a speed bar (a busy runner is slow).
+        expect(l.requests).toBeGreaterThanOrEqual(10);
         expect(l.non2xx).toBeGreaterThan(0);
         expect(l.statusCodes['503']).toBe(l.non2xx);
         expect(l.p50_ms).toBeLessThanOrEqual(l.p95_ms);
