@@ -73,6 +73,8 @@ export class Reconciler {
   readonly rollouts: Rollout[] = [];
   private queue: Promise<void> = Promise.resolve();
   private readonly log: (line: string) => void;
+  /** The tag each environment last failed to run, so a stuck overlay is reported once. */
+  private readonly failedTag = new Map<string, string>();
 
   constructor(private readonly opts: ClusterOptions) {
     this.log = opts.log ?? (() => undefined);
@@ -111,13 +113,14 @@ export class Reconciler {
     for (const env of this.opts.environments) {
       const text = await this.opts.source.readFile(this.opts.branch, env.overlay);
       const tag = text ? overlayTag(text) : undefined;
-      if (!tag || this.running.get(env.name)?.tag === tag) continue;
+      if (!tag || this.running.get(env.name)?.tag === tag || this.failedTag.get(env.name) === tag) continue;
       try {
         await this.rollOut(env.name, tag);
         this.rollouts.push({ environment: env.name, tag, state: 'running', detail: 'serving' });
         this.log(`[cluster] ${env.name}: ${tag} is serving`);
       } catch (err) {
         // As a cluster would: the old pods keep serving when the new ones never become ready.
+        this.failedTag.set(env.name, tag);
         this.rollouts.push({ environment: env.name, tag, state: 'failed', detail: (err as Error).message });
         this.log(`[cluster] ${env.name}: ${tag} failed: ${(err as Error).message}`);
       }

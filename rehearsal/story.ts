@@ -246,16 +246,16 @@ export async function playStory(opts: StoryOptions): Promise<Story> {
         await runner.waitIdle();
         expect('re-approval restores it', signOff(h2) === 'success', signOff(h2));
         await github.merge(OWNER, REPO, pr.number, { as: CEO, method: 'squash' });
-        await runner.waitIdle();
-        // Production waits for its environment's reviewer: the CEO approves the pending deployment.
-        for (let i = 0; i < 3; i++) {
-          const pending = github.snapshot(OWNER, REPO).pendingDeployments.filter((p) => p.state === 'waiting');
-          if (pending.length === 0) break;
-          for (const p of pending) {
+        // Production waits for its environment's reviewer (the run stays in progress): the CEO
+        // approves each pending deployment as it appears, until every run has finished.
+        let idle = false;
+        const done = runner.waitIdle().then(() => (idle = true));
+        while (!idle) {
+          for (const p of github.snapshot(OWNER, REPO).pendingDeployments.filter((d) => d.state === 'waiting')) {
             say(`[story] ${CEO} approves the ${p.environment} deployment of run ${p.runId}`);
             await github.approveDeployment(OWNER, REPO, p.runId, p.environment, { as: CEO, comment: 'Ship it' });
           }
-          await runner.waitIdle();
+          await Promise.race([done, new Promise((ok) => setTimeout(ok, 1000))]);
         }
         const snap = github.snapshot(OWNER, REPO);
         const last = (env: string): string | undefined => snap.deployments.filter((d) => d.environment === env).at(-1)?.statuses.at(-1)?.state;

@@ -59,5 +59,5 @@ describe('the flow as GitHub runs it (rehearsal)', () => {
     } finally {
       await story.close();
     }
-  }, 1_200_000);
+  }, 2_700_000);
 });
