@@ -42,30 +42,31 @@ export interface ServiceConfig {
   keepAliveTimeoutMs: number;
 }
 
-const ENV_SCHEMA = {
+/** The service's environment, validated at start; its descriptions are the documentation (renderEnvTable). */
+export const ENV_SCHEMA = {
   type: 'object',
   properties: {
-    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
-    HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
-    MODEL_DIR: { type: 'string', minLength: 1 },
-    ARTIFACTS_DIR: { type: 'string', minLength: 1, default: 'model/artifacts' },
-    BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, maximum: 104857600, default: 1048576 },
-    MAX_TEXT_LENGTH: { type: 'integer', minimum: 1, maximum: 1000000, default: 5000 },
-    MAX_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 10000, default: 64 },
-    CACHE_SIZE: { type: 'integer', minimum: 0, maximum: 10000000, default: 10000 },
-    LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
-    MICROBATCH_MAX_TEXTS: { type: 'integer', minimum: 1, maximum: 4096, default: 32 },
-    MICROBATCH_MAX_WAIT_MS: { type: 'integer', minimum: 0, maximum: 1000, default: 0 },
-    RATE_LIMIT_MAX: { type: 'integer', minimum: 0, maximum: 100000000, default: 6000 },
-    RATE_LIMIT_WINDOW_MS: { type: 'integer', minimum: 100, maximum: 86400000, default: 60000 },
-    SHED_MAX_EVENT_LOOP_DELAY_MS: { type: 'integer', minimum: 0, maximum: 60000, default: 200 },
-    SHED_RETRY_AFTER_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 2 },
-    INFERENCE_THREADS: { type: 'integer', minimum: 0, maximum: 64 },
-    SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000 },
-    LOG_REQUEST_TEXT: { enum: ['true', 'false'], default: 'false' },
-    HEADERS_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 3600000, default: 10000 },
-    REQUEST_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 3600000, default: 30000 },
-    KEEP_ALIVE_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 3600000, default: 72000 },
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'where to listen (0: any free port)' },
+    HOST: { type: 'string', minLength: 1, default: '0.0.0.0', description: 'the address to listen on' },
+    MODEL_DIR: { type: 'string', minLength: 1, description: 'the artifact to serve (its manifest is verified first); default the newest under `ARTIFACTS_DIR`' },
+    ARTIFACTS_DIR: { type: 'string', minLength: 1, default: 'model/artifacts', description: 'where to look for the newest artifact when `MODEL_DIR` is unset' },
+    BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, maximum: 104857600, default: 1048576, description: 'largest request body (413 beyond)' },
+    MAX_TEXT_LENGTH: { type: 'integer', minimum: 1, maximum: 1000000, default: 5000, description: 'longest text, in characters (422 beyond)' },
+    MAX_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 10000, default: 64, description: 'most texts in one request (422 beyond)' },
+    CACHE_SIZE: { type: 'integer', minimum: 0, maximum: 10000000, default: 10000, description: 'entries of the prediction LRU cache; 0 turns it off' },
+    LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level' },
+    MICROBATCH_MAX_TEXTS: { type: 'integer', minimum: 1, maximum: 4096, default: 32, description: 'most texts grouped into one model call' },
+    MICROBATCH_MAX_WAIT_MS: { type: 'integer', minimum: 0, maximum: 1000, default: 0, description: 'how long a request waits for others to share a model call; 0 turns micro-batching off' },
+    RATE_LIMIT_MAX: { type: 'integer', minimum: 0, maximum: 100000000, default: 6000, description: 'requests per client per window (the API key when auth is on, else the IP); 0 turns it off; probes and `/metrics` are never limited' },
+    RATE_LIMIT_WINDOW_MS: { type: 'integer', minimum: 100, maximum: 86400000, default: 60000, description: 'the rate limit window' },
+    SHED_MAX_EVENT_LOOP_DELAY_MS: { type: 'integer', minimum: 0, maximum: 60000, default: 200, description: 'shed load with 503 + `Retry-After` when the mean event-loop delay passes this; 0 turns it off' },
+    SHED_RETRY_AFTER_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 2, description: 'the `Retry-After` of a shed request' },
+    INFERENCE_THREADS: { type: 'integer', minimum: 0, maximum: 64, description: 'worker threads that run the model (0: on the main thread); default min(4, CPUs − 1)' },
+    SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600000, default: 10000, description: 'on SIGTERM, how long in-flight requests may take before their connections are cut' },
+    LOG_REQUEST_TEXT: { enum: ['true', 'false'], default: 'false', description: '`true` logs prediction texts; off by default because inputs may be personal data' },
+    HEADERS_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 3600000, default: 10000, description: 'a request whose headers take longer gets 408 (may not exceed `REQUEST_TIMEOUT_MS`)' },
+    REQUEST_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 3600000, default: 30000, description: 'a request whose headers and body take longer gets 408 (raise it with `BODY_LIMIT_BYTES` for slow links)' },
+    KEEP_ALIVE_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 3600000, default: 72000, description: 'an idle keep-alive connection is closed after this (keep it above your load balancer\'s idle timeout)' },
   },
 } as const;
 
