@@ -29,6 +29,9 @@ PACKAGES=(
   docker-compose    # brings up docker-compose.yml through podman's socket
   golang-go         # builds and runs the Go client example
   openjdk-17-jdk-headless  # compiles and runs the Java client example
+  chromium          # headless browser: the rehearsal report test (Mermaid charts, sanitising)
+  fonts-liberation  # text metrics for the report's Mermaid charts and its screenshot
+  fonts-noto-color-emoji  # the emoji in bot comments, in the report's screenshot
 )
 PACKAGES+=("$@")
 

@@ -3,14 +3,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GitopsMlError } from '../model/errors.js';
+import { writeReport } from './report/index.js';
 import { consoleLogger } from './runner/logger.js';
 import { SCENARIOS, playStory } from './story.js';
 import type { ScenarioName, StoryRecord } from './story.js';
 
-export const REHEARSE_USAGE = `rehearse [--scenario NAME] [--json FILE] [--tree DIR] [--keep-serving] [--concurrency N] [--verbose]
+export const REHEARSE_USAGE = `rehearse [--scenario NAME] [--json FILE] [--report DIR] [--tree DIR] [--keep-serving] [--concurrency N] [--verbose]
                                               play the flow on a local GitHub with this working tree's workflows
                                               (scenarios: ${Object.keys(SCENARIOS).join(', ')}); exit 0 only when
-                                              the scenario's expected outcome holds`;
+                                              the scenario's expected outcome holds; --report writes DIR/index.html,
+                                              what the team would see on GitHub (opens from file://, no network)`;
 
 /** The run table a person reads: one line per run, its jobs below. */
 export function runTable(record: StoryRecord): string {
@@ -25,7 +27,7 @@ export function runTable(record: StoryRecord): string {
 export async function cmdRehearse(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { scenario: { type: 'string' }, json: { type: 'string' }, tree: { type: 'string' }, 'keep-serving': { type: 'boolean' }, concurrency: { type: 'string' }, work: { type: 'string' }, verbose: { type: 'boolean' } },
+    options: { scenario: { type: 'string' }, json: { type: 'string' }, report: { type: 'string' }, tree: { type: 'string' }, 'keep-serving': { type: 'boolean' }, concurrency: { type: 'string' }, work: { type: 'string' }, verbose: { type: 'boolean' } },
     strict: true,
   });
   const scenario = (values.scenario ?? 'happy') as ScenarioName;
@@ -51,6 +53,10 @@ export async function cmdRehearse(args: string[]): Promise<number> {
   const { record } = story;
   out.write(`\n${runTable(record)}\n\n`);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(record, null, 2)}\n`);
+  if (values.report) {
+    const { index } = writeReport(values.report, { snapshot: story.snapshot, runs: story.records, record });
+    out.write(`report: ${index}\n`);
+  }
   const held = record.expectations.filter((e) => e.held).length;
   out.write(`${record.ok ? 'rehearsal passed' : 'rehearsal FAILED'}: ${held} of ${record.expectations.length} expectations held\n`);
   const prod = record.serving.production;

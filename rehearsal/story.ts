@@ -188,7 +188,8 @@ export async function playStory(opts: StoryOptions): Promise<Story> {
   const signOff = (sha: string): string | undefined => github.snapshot(OWNER, REPO).statuses.filter((s) => s.sha === sha && s.context === 'gitops-ml/sign-off').at(-1)?.state;
 
   // 4. A teammate files the request through the form.
-  const answers = opts.scenario === 'needs-info' ? { ...ANSWERS, 'latency-budget': '' } : ANSWERS;
+  // A target above what the template's models reach: the advisor asks before anything is trained.
+  const answers = opts.scenario === 'needs-info' ? { ...ANSWERS, 'target-accuracy': '0.99' } : ANSWERS;
   const issue = await github.fileIssueFromForm(OWNER, REPO, { as: TEAMMATE, formPath: '.github/ISSUE_TEMPLATE/new-model.yml', answers, title: `Model: ${ANSWERS.name}` });
   say(`[story] ${TEAMMATE} filed #${issue.number}${issue.droppedLabels.length ? ` (GitHub dropped the form's label${issue.droppedLabels.length > 1 ? 's' : ''} ${issue.droppedLabels.join(', ')})` : ''}`);
   await runner.waitIdle();

@@ -36,7 +36,8 @@ export function mermaidText(text: string): string {
     .replace(/[\p{Cc}\p{Cf}\s]+/gu, ' ')
     .trim();
   const short = cleaned.length > MAX_TEXT ? `${cleaned.slice(0, MAX_TEXT - 1).trimEnd()}…` : cleaned;
-  return `"${short}"`;
+  // The grammar refuses an empty string (`""`), which is what a blank or all-stripped text leaves.
+  return `"${short || '–'}"`;
 }
 
 /**
@@ -45,7 +46,8 @@ export function mermaidText(text: string): string {
  */
 export function mermaidNumber(x: number): string {
   if (!Number.isFinite(x)) return '0';
-  if (Number.isInteger(x)) return String(x);
+  // String() writes integers from 1e21 up with an exponent; BigInt writes every digit.
+  if (Number.isInteger(x)) return Math.abs(x) < 1e21 ? String(x) : BigInt(x).toString();
   const s = x.toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
   return s === '-0' ? '0' : s;
 }

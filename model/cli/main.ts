@@ -24,9 +24,12 @@ commands:
   fetch-datasets [--out DIR] [NAME...]        fetch the datasets (default: all) from their canonical archives (or
                                               $GITOPS_ML_CANONICAL_MIRROR) into the cache, verified against the
                                               registry's pins; --out also lays them out in the DATASETS_DIR layout
-  rehearse [--scenario NAME] [--json FILE]    play the whole flow on a local GitHub: this working tree's workflows,
+  rehearse [--scenario NAME] [--json FILE] [--report DIR]
+                                              play the whole flow on a local GitHub: this working tree's workflows,
                                               unmodified, from the issue to the deployed model; exit 0 only when
-                                              the scenario's expected outcome holds (happy, no-setup, needs-info, gate-fails)
+                                              the scenario's expected outcome holds (happy, no-setup, needs-info, gate-fails);
+                                              --report DIR writes DIR/index.html: the issue, the PR, bot comments, checks,
+                                              runs, releases and deployments as GitHub shows them (opens from file://)
   setup --repo OWNER/NAME [--check]           the one-time setup of a repository made from the template (labels,
                                               the Actions PR permission, environments with the CEO as production's
                                               reviewers, protection of main); --check reports, changes nothing

@@ -948,4 +948,12 @@ describe('xyChart', () => {
     expect(mermaidNumber(1e-7)).toBe('0');
     expect(mermaidNumber(-0.00001)).toBe('0');
   });
+
+  it('writes what the xychart grammar accepts for blank text and huge numbers', () => {
+    // Mermaid refuses `""` and exponents (its own parser checks every card block in tests/integration/rehearsal-report.test.ts).
+    expect(mermaidText('')).toBe('"–"');
+    expect(mermaidText(' #;<> ')).toBe('"–"');
+    expect(mermaidNumber(1e21)).toBe('1000000000000000000000');
+    expect(mermaidNumber(-2e22)).toBe('-20000000000000000000000');
+  });
 });
