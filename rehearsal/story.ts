@@ -107,16 +107,33 @@ function shape(runs: readonly WorkflowRunRecord[]): StoryRecord['runs'] {
   }));
 }
 
+/** Plays the scenario; whatever happens, nothing it started is left running (servers, services, children). */
 export async function playStory(opts: StoryOptions): Promise<Story> {
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async (): Promise<void> => {
+    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
+  };
+  try {
+    return await play(opts, closers, closeAll);
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+async function play(opts: StoryOptions, closers: Array<() => Promise<void>>, closeAll: () => Promise<void>): Promise<Story> {
   const say = opts.say ?? (() => undefined);
   const work = resolve(opts.workDir);
   mkdirSync(work, { recursive: true });
   const github = await new LocalGitHub({ dir: join(work, 'github') }).start();
+  closers.push(() => github.close());
   const mirror = opts.canonicalDir ? await new CanonicalMirror(opts.canonicalDir).serveAll().start() : undefined;
+  if (mirror) closers.push(() => mirror.stop());
   const admin = github.userToken(CEO, 'admin');
   github.userToken(TEAMMATE, 'write');
   // npm audit's endpoint, which some registries refuse; every other request reaches the real registry.
   const npm = await new NpmRegistryStandIn().start();
+  closers.push(() => npm.stop());
   const api = createClient(admin, github.apiUrl);
   const cluster = new Reconciler({
     source: {
@@ -139,6 +156,7 @@ export async function playStory(opts: StoryOptions): Promise<Story> {
     log: say,
   });
   const urls = await cluster.start();
+  closers.push(() => cluster.close());
 
   // 1. A repository made from the template: its tracked files, one commit, nothing else.
   await github.createFromTemplate({ owner: OWNER, repo: REPO, templateDir: opts.treeDir, as: CEO });
@@ -154,6 +172,7 @@ export async function playStory(opts: StoryOptions): Promise<Story> {
     runnerEnv: { npm_config_registry: npm.url },
     workflows: (opts.scenario === 'needs-info' ? ['intake.yml'] : FLOW_WORKFLOWS).map((f) => `.github/workflows/${f}`),
   });
+  closers.push(() => runner.close());
   runner.start();
   github.onEvent((event) => {
     if (event.name === 'push' && event.ref === 'refs/heads/deploy') void cluster.reconcile();
@@ -305,12 +324,6 @@ export async function playStory(opts: StoryOptions): Promise<Story> {
     runner,
     records,
     snapshot: snap,
-    close: async () => {
-      await runner.close();
-      await cluster.close();
-      await mirror?.stop();
-      await npm.stop();
-      await github.close();
-    },
+    close: closeAll,
   };
 }
