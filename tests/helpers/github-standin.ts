@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { join } from 'node:path';
-import { createAjv } from '../../model/util/ajv.js';
-import { REPO_ROOT } from './datasets.js';
+import { matchRoute, validateBody } from '../../rehearsal/github/openapi.js';
 
 /**
  * A stateful stand-in for the parts of the GitHub REST API the actions use, served over
@@ -14,60 +11,9 @@ import { REPO_ROOT } from './datasets.js';
  * too, so a test cannot pass on a call that was silently ignored.
  */
 
-interface Operation {
-  method: string;
-  template: string;
-  regex: RegExp;
-  /** The same with a last parameter that may hold slashes (git refs, content paths); else `regex`. */
-  loose: RegExp;
-  params: string[];
-  operationId: string;
-  bodySchema?: unknown;
-}
-
 type Json = Record<string, unknown>;
-let operations: Operation[] | undefined;
-let apiDoc: Json | undefined;
 
-function resolveRefs(node: unknown, depth = 0): unknown {
-  if (depth > 40 || node === null || typeof node !== 'object') return node;
-  if (Array.isArray(node)) return node.map((n) => resolveRefs(n, depth + 1));
-  const obj = node as Json;
-  if (typeof obj.$ref === 'string') {
-    const target = obj.$ref
-      .replace(/^#\//, '')
-      .split('/')
-      .reduce<unknown>((acc, k) => (acc as Json | undefined)?.[k], apiDoc);
-    return resolveRefs(target, depth + 1);
-  }
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, resolveRefs(v, depth + 1)]));
-}
 
-function loadOperations(): Operation[] {
-  if (operations) return operations;
-  // One file of the package (13 MB); requiring the package would load every variant.
-  apiDoc = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@octokit/openapi/generated/api.github.com.json'), 'utf8')) as Json;
-  const ops: Operation[] = [];
-  for (const [template, item] of Object.entries(apiDoc.paths as Record<string, Record<string, Json>>)) {
-    const params = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
-    const escaped = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '([^/]+)');
-    const regex = new RegExp(`^${escaped}$`);
-    // Only git refs and content paths may hold slashes (heads/model/x, model/specs/x.json).
-    const loose = /\{(ref|path)\}$/.test(template) ? new RegExp(`^${escaped.replace(/\(\[\^\/\]\+\)$/, '(.+)')}$`) : regex;
-    for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
-      const op = item[method];
-      if (!op) continue;
-      const body = ((op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined)?.['application/json']?.schema;
-      ops.push({ method: method.toUpperCase(), template, regex, loose, params, operationId: op.operationId as string, bodySchema: body });
-    }
-  }
-  // Literal segments first: /repos/{o}/{r}/pulls/comments must not match /pulls/{pull_number}.
-  operations = ops.sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0));
-  return operations;
-}
-
-const ajv = createAjv({ strict: false, allErrors: true, validateFormats: false });
-const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
 
 export interface RecordedRequest {
   method: string;
@@ -252,7 +198,7 @@ export class GitHubStandIn {
   }
 
   async start(): Promise<string> {
-    loadOperations();
+    matchRoute('GET', '/');
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.base = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
@@ -272,18 +218,17 @@ export class GitHubStandIn {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    const ops = loadOperations();
     // Release assets go to the uploads host (a release's upload_url), everything else to the API.
     const uploads = url.pathname.startsWith(`${UPLOADS}/`);
     const pathname = uploads ? url.pathname.slice(UPLOADS.length) : url.pathname;
-    const strict = ops.find((o) => o.method === method && o.regex.test(pathname));
-    const op = strict ?? ops.find((o) => o.method === method && o.loose.test(pathname));
+    // GitHub's OpenAPI description, through the same router the local GitHub uses.
+    const match = matchRoute(method, pathname);
+    const op = match?.op;
     if (!op || uploads !== (op.operationId === 'repos/upload-release-asset')) {
       this.problems.push(`unknown route ${method} ${url.pathname}${op ? ` (${op.operationId} is served by ${uploads ? 'the API host' : 'the uploads host, at the release\'s upload_url'})` : ''}`);
       return send(404, { message: 'Not Found' });
     }
-    const values = (strict ? op.regex : op.loose).exec(pathname)?.slice(1) ?? [];
-    const params = Object.fromEntries(op.params.map((p, i) => [p, decodeURIComponent(values[i] as string)]));
+    const params = match?.params ?? {};
     if (uploads) {
       // The asset's bytes, as they are: GitHub wants a Content-Type and the name in the query.
       const raw = Buffer.concat(chunks);
@@ -305,16 +250,10 @@ export class GitHubStandIn {
         return send(400, { message: 'Problems parsing JSON' });
       }
     }
-    if (op.bodySchema) {
-      let validate = compiled.get(op.operationId);
-      if (!validate) {
-        validate = ajv.compile(resolveRefs(op.bodySchema) as object);
-        compiled.set(op.operationId, validate);
-      }
-      if (!validate(body ?? {})) {
-        this.problems.push(`${op.operationId}: invalid body ${JSON.stringify(body)}: ${ajv.errorsText(validate.errors)}`);
-        return send(422, { message: 'Validation Failed', errors: validate.errors });
-      }
+    const invalid = validateBody(op, body);
+    if (invalid) {
+      this.problems.push(`${op.operationId}: invalid body ${JSON.stringify(body)}: ${invalid.text}`);
+      return send(422, { message: 'Validation Failed', errors: invalid.errors });
     }
     this.requests.push({ method, path: url.pathname, operationId: op.operationId, params, body });
     const handler = this.handlers[op.operationId];
