@@ -15,7 +15,7 @@ const USAGE = `usage: gitops-ml <command> [options]
 commands:
   pipeline [--spec FILE] [--preset NAME]     prepare → train → evaluate → write artifact, reports and model card draft
   train --spec FILE [--preset NAME]          the same steps, for an explicit spec
-        [--search] [--cv K] [--version X.Y.Z] [--out DIR] [--backend auto|tensorflow|wasm|cpu]
+        [--search] [--cv K] [--version X.Y.Z] [--out DIR] [--backend wasm|auto|tensorflow|cpu]
         [--champion FILE|DIR] [--quantize uint8|uint16|float16] [--gates FILE]
                                               gates: thresholds from --gates (default .github/gitops-ml.yml);
                                               champion: default docs/model-cards/<name>.json
@@ -71,7 +71,7 @@ async function cmdPipeline(args: string[], command: 'pipeline' | 'train'): Promi
     strict: true,
   });
   if (command === 'train' && !values.spec) usageError('train needs --spec FILE');
-  const backend = values.backend ?? 'auto';
+  const backend = values.backend ?? 'wasm';
   if (!(BACKENDS as readonly string[]).includes(backend)) usageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}")`);
   let cvFolds: number | undefined;
   if (values.cv !== undefined) {

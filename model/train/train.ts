@@ -94,7 +94,7 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
   const { spec } = inputs;
   const progress = inputs.progress ?? silentProgress;
   const started = performance.now();
-  const backend = await initBackend(inputs.backend ?? 'auto');
+  const backend = await initBackend(inputs.backend ?? 'wasm');
   const arch = spec.architecture;
   const tr = spec.training;
 
