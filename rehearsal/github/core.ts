@@ -73,6 +73,12 @@ export class Core {
   /** Accepted git pushes waiting for their hooks, by push id. */
   readonly pushes = new Map<string, { repo: RepoRecord; actor: Actor }>();
   hookUrl = '';
+  /**
+   * The Pages backend's access to Actions artifacts: the directory holding an artifact's
+   * files, by id, for a repository's runs. The artifact store is the runner's, so whoever
+   * runs the workflows connects it (LocalGitHub.connectPagesArtifacts).
+   */
+  pagesArtifacts?: (owner: string, repo: string, artifactId: number) => string | undefined;
   private readonly listeners = new Set<Listener>();
   private readonly clock: () => Date;
   private lastSecond = 0;

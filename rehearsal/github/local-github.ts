@@ -124,6 +124,8 @@ export interface RepositorySnapshot {
   releases: { id: number; tagName: string; name: string | null; body: string | null; draft: boolean; prerelease: boolean; author: string; assets: { name: string; size: number; contentType: string }[] }[];
   deployments: { id: number; sha: string; ref: string; environment: string; payload: unknown; creator: string; statuses: { state: string; description: string; environmentUrl: string }[] }[];
   environments: { name: string; reviewers: string[]; waitTimer: number; preventSelfReview: boolean; createdBy: 'admin' | 'workflow' }[];
+  /** GitHub Pages (null while not enabled) and its deployments; siteDir holds a successful one's files. */
+  pages: { htmlUrl: string; buildType: 'workflow' | 'legacy'; deployments: { id: number; artifactId: number; buildVersion: string; status: string; problem?: string; siteDir?: string; creator: string }[] } | null;
   protections: Record<string, BranchProtection>;
   variables: Record<string, string>;
   secretNames: string[];
@@ -453,6 +455,16 @@ export class LocalGitHub implements RunnerFacingGitHub {
 
   // ---- state, for reports ------------------------------------------------------------------
 
+  /** Lets the Pages backend read the runner's artifacts (see Core.pagesArtifacts). */
+  connectPagesArtifacts(find: (owner: string, repo: string, artifactId: number) => string | undefined): void {
+    this.core.pagesArtifacts = find;
+  }
+
+  /** Enables GitHub Pages with GitHub Actions as the source, as Settings → Pages does. */
+  async enablePages(owner: string, repo: string, o: { as: string }): Promise<void> {
+    await this.act(o.as, 'POST', `/repos/${owner}/${repo}/pages`, { build_type: 'workflow' });
+  }
+
   snapshot(owner: string, repo: string): RepositorySnapshot {
     const r = this.core.requireRepo(owner, repo);
     const comments = (list: { id: number; user: string; body: string; createdAt: string; updatedAt: string }[]): { id: number; user: string; body: string; createdAt: string; updatedAt: string }[] => list.map((c) => ({ id: c.id, user: c.user, body: c.body, createdAt: c.createdAt, updatedAt: c.updatedAt }));
@@ -489,6 +501,7 @@ export class LocalGitHub implements RunnerFacingGitHub {
       variables: Object.fromEntries([...r.variables.entries()].map(([k, v]) => [k, v.value])),
       secretNames: [...r.secrets.keys()],
       dispatches: r.dispatches.map((d) => ({ workflow: d.workflow, ref: d.ref, sha: d.sha, inputs: { ...d.inputs }, actor: d.actor })),
+      pages: r.pages ? { htmlUrl: r.pages.htmlUrl, buildType: r.pages.buildType, deployments: r.pages.deployments.map((d) => ({ id: d.id, artifactId: d.artifactId, buildVersion: d.buildVersion, status: d.status, ...(d.problem ? { problem: d.problem } : {}), ...(d.siteDir ? { siteDir: d.siteDir } : {}), creator: d.creator })) } : null,
       pendingDeployments: r.pendingDeployments.map((p) => ({ runId: p.runId, job: p.job, environment: p.environment, state: p.state, reviews: p.reviews.map((v) => ({ login: v.login, state: v.state, comment: v.comment })) })),
     };
   }

@@ -209,6 +209,30 @@ export interface RepoSettings {
   defaultWorkflowPermissions: 'read' | 'write';
 }
 
+/** One Pages deployment (POST /repos/{owner}/{repo}/pages/deployments) and what the Pages backend made of it. */
+export interface PagesDeploymentRecord {
+  id: number;
+  artifactId: number;
+  buildVersion: string;
+  environment: string;
+  /** GitHub's pages-deployment-status values (the ones deploy-pages acts on). */
+  status: 'succeed' | 'deployment_content_failed';
+  /** Why the content was refused, in the backend's words (not part of the API's answer). */
+  problem?: string;
+  /** Where the published files are (the last successful deployment's are the site). */
+  siteDir?: string;
+  createdAt: string;
+  creator: string;
+}
+
+/** GitHub Pages of a repository: off until someone enables it (Settings → Pages, or POST /pages). */
+export interface PagesRecord {
+  buildType: 'workflow' | 'legacy';
+  source: { branch: string; path: string } | null;
+  htmlUrl: string;
+  deployments: PagesDeploymentRecord[];
+}
+
 export interface RepoRecord {
   owner: string;
   name: string;
@@ -234,6 +258,8 @@ export interface RepoRecord {
   secrets: Map<string, { value: string; createdAt: string; updatedAt: string }>;
   dispatches: DispatchRecord[];
   pendingDeployments: PendingDeploymentRecord[];
+  /** GitHub Pages; undefined while it is not enabled (as in a new repository). */
+  pages?: PagesRecord;
   /** Where the files came from, for reports. */
   template?: string;
 }

@@ -136,6 +136,9 @@ export const REQUIREMENTS: Readonly<Record<string, Requirement>> = {
   'teams/get-by-name': r('members'),
   // Public profiles: any authenticated caller (setup resolves the CEO logins to ids for environment reviewers).
   'users/get-by-username': [],
+  // Enabling Pages is a repository setting: administration (and pages) write; a job token never has it.
+  'repos/create-pages-site': w('administration'),
+  'repos/delete-pages-site': w('administration'),
   // Code scanning.
   'code-scanning/upload-sarif': w('security-events'),
 };

@@ -160,6 +160,11 @@ export class WorkflowRunner {
     };
   }
 
+  /** The directory holding an uploaded artifact's files, by artifact id (for the Pages backend). */
+  artifactFiles(artifactId: number): string | undefined {
+    return this.env.services.artifacts.filesOf(artifactId);
+  }
+
   /** Every run so far, in creation order (live records). */
   runs(): WorkflowRunRecord[] {
     return this.all.map((h) => h.record);

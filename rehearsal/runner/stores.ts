@@ -46,6 +46,12 @@ export class ArtifactStore {
     return art;
   }
 
+  /** The directory holding an artifact's files, by id (the Pages backend reads artifacts this way). */
+  filesOf(id: number): string | undefined {
+    for (const [runId, byName] of this.runs) for (const a of byName.values()) if (a.id === id) return this.dir(runId, a.name);
+    return undefined;
+  }
+
   list(runId: number): StoredArtifact[] {
     return [...(this.runs.get(runId)?.values() ?? [])];
   }

@@ -9,6 +9,7 @@ import { contentHandlers } from './contents.js';
 import type { Handler, Reply } from './context.js';
 import { deploymentHandlers } from './deployments.js';
 import { issueHandlers } from './issues.js';
+import { pagesHandlers } from './pages.js';
 import { pullHandlers } from './pulls.js';
 import { releaseHandlers } from './releases.js';
 import { settingHandlers } from './settings.js';
@@ -28,6 +29,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   ...releaseHandlers,
   ...deploymentHandlers,
   ...settingHandlers,
+  ...pagesHandlers,
 };
 
 export interface RestRequest {

@@ -21,7 +21,7 @@ export interface StandInMeta {
   inputs: Readonly<Record<string, StandInInput>>;
   outputs: readonly string[];
   /** runs.using of the version the workflows pin. */
-  using: 'node20' | 'node24';
+  using: 'node20' | 'node24' | 'composite';
   /** runs.post-if (default always()). */
   postIf?: string;
 }
