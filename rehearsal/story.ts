@@ -38,7 +38,7 @@ export const CEO = 'alice';
 export const TEAMMATE = 'bob';
 
 /** The workflows the story rehearses; ci.yml runs the repository's own test suite (which holds this story). */
-export const FLOW_WORKFLOWS = ['intake.yml', 'model-pr.yml', 'approval.yml', 'deploy.yml', 'rollback.yml'];
+export const FLOW_WORKFLOWS = ['intake.yml', 'model-pr.yml', 'approval.yml', 'deploy.yml', 'rollback.yml', 'pages.yml'];
 
 export interface StoryOptions {
   /** The working tree to rehearse: its tracked files, as they are on disk. */

@@ -24,6 +24,8 @@ commands:
   fetch-datasets [--out DIR] [NAME...]        fetch the datasets (default: all) from their canonical archives (or
                                               $GITOPS_ML_CANONICAL_MIRROR) into the cache, verified against the
                                               registry's pins; --out also lays them out in the DATASETS_DIR layout
+  site [--out DIR] [--repository OWNER/NAME]   the documentation site (model cards with their version history from the
+                                              releases, the API reference, the guides) as static pages (default _site)
   rehearse [--scenario NAME] [--json FILE] [--report DIR]
                                               play the whole flow on a local GitHub: this working tree's workflows,
                                               unmodified, from the issue to the deployed model; exit 0 only when
@@ -232,6 +234,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('../../rehearsal/cli.js')).cmdRehearse(rest);
       case 'openapi':
         return await cmdOpenApi(rest);
+      case 'site':
+        return await (await import('../../site/cli.js')).cmdSite(rest);
       case 'package':
         return await cmdPackage(rest);
       case undefined:

@@ -138,6 +138,7 @@ export const REQUIREMENTS: Readonly<Record<string, Requirement>> = {
   'users/get-by-username': [],
   // Enabling Pages is a repository setting: administration (and pages) write; a job token never has it.
   'repos/create-pages-site': w('administration'),
+  'repos/update-information-about-pages-site': w('administration'),
   'repos/delete-pages-site': w('administration'),
   // Code scanning.
   'code-scanning/upload-sarif': w('security-events'),

@@ -36,9 +36,10 @@ describe('gitops-ml setup against the local GitHub (a repository fresh from the 
       ['environment:staging', 'missing'],
       ['environment:production', 'missing'],
       ['branch-protection', 'missing'],
+      ['pages', 'missing'],
     ]);
     const snap0 = gh.snapshot('acme', 'models');
-    expect([snap0.labels, snap0.environments, snap0.protections, snap0.settings.canApprovePullRequestReviews]).toEqual([[], [], {}, false]);
+    expect([snap0.labels, snap0.environments, snap0.protections, snap0.settings.canApprovePullRequestReviews, snap0.pages]).toEqual([[], [], {}, false, null]);
 
     const applied = await runSetup(api, where, config, { apply: true });
     expect(applied.every((i) => i.state === 'changed')).toBe(true);
@@ -48,6 +49,8 @@ describe('gitops-ml setup against the local GitHub (a repository fresh from the 
     expect(snap.environments.find((e) => e.name === 'production')?.reviewers).toEqual(['alice']);
     expect(snap.environments.find((e) => e.name === 'staging')?.reviewers).toEqual([]);
     expect(JSON.stringify(snap.protections.main)).toContain('gitops-ml/sign-off');
+    expect(snap.pages).toMatchObject({ buildType: 'workflow', htmlUrl: 'https://acme.github.io/models/' });
+    expect(snap.environments.map((e) => e.name)).toContain('github-pages');
 
     const again = await runSetup(api, where, config, { apply: true });
     expect(again.every((i) => i.state === 'ok')).toBe(true);

@@ -202,14 +202,15 @@ describe('deploy: build once, promote (the deployed bytes are the approved ones)
   const stepIndex = (j: Job, pred: (s: FullStep) => boolean): number => j.steps.findIndex(pred);
   const devops = (j: Job, mode: string): FullStep | undefined => j.steps.find((s) => s.uses === './actions/devops' && s.with?.mode === mode);
 
-  it('the job graph: plan → package → release → staging → production, each with its own minimal permissions', () => {
-    expect(Object.fromEntries(Object.entries(deploy.jobs).map(([n, j]) => [n, needs(j)]))).toEqual({ plan: [], package: ['plan'], release: ['plan', 'package'], staging: ['plan', 'release'], production: ['plan', 'staging'] });
+  it('the job graph: plan → package → release → staging → production → docs, each with its own minimal permissions', () => {
+    expect(Object.fromEntries(Object.entries(deploy.jobs).map(([n, j]) => [n, needs(j)]))).toEqual({ plan: [], package: ['plan'], release: ['plan', 'package'], staging: ['plan', 'release'], production: ['plan', 'staging'], docs: ['production'] });
     expect(Object.fromEntries(Object.entries(deploy.jobs).map(([n, j]) => [n, j.permissions]))).toEqual({
       plan: { contents: 'read' },
       package: { contents: 'read', actions: 'read', packages: 'write' },
       release: { contents: 'write' },
       staging: { contents: 'write', deployments: 'write' },
       production: { contents: 'write', deployments: 'write' },
+      docs: { actions: 'write' },
     });
     expect([deploy.jobs.staging?.environment, deploy.jobs.production?.environment]).toEqual(['staging', 'production']);
     // The plan creates nothing: it is the release mode's dry run.

@@ -10,7 +10,7 @@ import { SIGN_OFF_CONTEXT } from './approval-gate.js';
  * only when it is missing, so running setup twice changes nothing the second time.
  */
 
-export type SetupItemId = 'labels' | 'actions-pr-permission' | 'environment:staging' | 'environment:production' | 'branch-protection';
+export type SetupItemId = 'labels' | 'actions-pr-permission' | 'environment:staging' | 'environment:production' | 'branch-protection' | 'pages';
 
 export interface SetupItem {
   id: SetupItemId;
@@ -117,6 +117,15 @@ export async function runSetup(gh: GitHub, where: RepoRef, config: GitopsConfig,
     });
   }
   mark('branch-protection', `${branch} requires the status ${SIGN_OFF_CONTEXT}`, !protectedOk);
+
+  // GitHub Pages, built by a workflow (pages.yml): off in a new repository, and deploy-pages answers 404 until it is on.
+  const pages = await notFoundAsUndefined(gh.rest.repos.getPages({ ...where }));
+  const pagesOk = pages?.build_type === 'workflow';
+  if (!pagesOk && opts.apply) {
+    if (pages) await gh.rest.repos.updateInformationAboutPagesSite({ ...where, build_type: 'workflow' });
+    else await gh.rest.repos.createPagesSite({ ...where, build_type: 'workflow' });
+  }
+  mark('pages', 'GitHub Pages built by GitHub Actions (Settings → Pages → Source)', !pagesOk, pages && !pagesOk ? 'enabled, but built from a branch' : undefined);
   return items;
 }
 

@@ -58,6 +58,14 @@ const createPagesSite: Handler = (c) => {
   return ok(pageJson(c, repo, repo.pages), 201);
 };
 
+const updatePagesSite: Handler = (c) => {
+  const repo = repoOf(c);
+  if (!repo.pages) return notEnabled(c);
+  if (c.body.build_type === 'workflow' || c.body.build_type === 'legacy') repo.pages.buildType = c.body.build_type;
+  if (repo.pages.buildType === 'workflow') c.core.ensureEnvironment(repo, 'github-pages', 'admin');
+  return noContent();
+};
+
 const deletePagesSite: Handler = (c) => {
   const repo = repoOf(c);
   if (!repo.pages) return notEnabled(c);
@@ -164,6 +172,7 @@ const getPagesDeployment: Handler = (c) => {
 export const pagesHandlers: Record<string, Handler> = {
   'repos/get-pages': getPages,
   'repos/create-pages-site': createPagesSite,
+  'repos/update-information-about-pages-site': updatePagesSite,
   'repos/delete-pages-site': deletePagesSite,
   'repos/create-pages-deployment': createPagesDeployment,
   'repos/get-pages-deployment': getPagesDeployment,
