@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,6 +56,13 @@ export async function cmdRehearse(args: string[]): Promise<number> {
   if (values.report) {
     const { index } = writeReport(values.report, { snapshot: story.snapshot, runs: story.records, record });
     out.write(`report: ${index}\n`);
+    if (record.site) {
+      // The published site, beside the report (the story's work directory goes away).
+      const siteDir = join(resolve(values.report), 'site');
+      rmSync(siteDir, { recursive: true, force: true });
+      cpSync(record.site.dir, siteDir, { recursive: true });
+      out.write(`docs site (GitHub Pages would serve it at ${record.site.url}): ${join(siteDir, 'index.html')}\n`);
+    }
   }
   const held = record.expectations.filter((e) => e.held).length;
   out.write(`${record.ok ? 'rehearsal passed' : 'rehearsal FAILED'}: ${held} of ${record.expectations.length} expectations held\n`);

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { createClient } from '../actions/shared/src/github.js';
@@ -76,6 +76,8 @@ export interface StoryRecord {
   standIns: string[];
   /** The environments' loopback URLs (the cluster stand-in), and what each serves. */
   serving: Record<string, { url: string; tag?: string }>;
+  /** The documentation site GitHub Pages would serve at `url`, as published (its files in `dir`). */
+  site?: { url: string; dir: string };
 }
 
 export interface Story {
@@ -173,6 +175,8 @@ async function play(opts: StoryOptions, closers: Array<() => Promise<void>>, clo
     workflows: (opts.scenario === 'needs-info' ? ['intake.yml'] : FLOW_WORKFLOWS).map((f) => `.github/workflows/${f}`),
   });
   closers.push(() => runner.close());
+  // GitHub's Pages backend reads a run's artifact from Actions' storage: here, the runner's.
+  github.connectPagesArtifacts((_owner, _repo, id) => runner.artifactFiles(id));
   runner.start();
   github.onEvent((event) => {
     if (event.name === 'push' && event.ref === 'refs/heads/deploy') void cluster.reconcile();
@@ -293,6 +297,11 @@ async function play(opts: StoryOptions, closers: Array<() => Promise<void>>, clo
           const rb = runner.runs().filter((r) => r.path.endsWith('rollback.yml')).at(-1);
           expect('the manual rollback workflow deploys a released version', rb?.conclusion === 'success', rb?.conclusion ?? 'no run');
         }
+        // The deploy dispatched pages.yml: the site carries the card and the version just released.
+        const site = github.snapshot(OWNER, REPO).pages?.deployments.filter((d) => d.status === 'succeed').at(-1);
+        const card = site?.siteDir ? join(site.siteDir, 'models', `${ANSWERS.name}.html`) : '';
+        const version = m?.[2] ?? '';
+        expect('the docs site is published on GitHub Pages with the model card and its new version', Boolean(card && existsSync(card) && version && readFileSync(card, 'utf8').includes(`[${version}]`)), site ? `${site.siteDir}` : 'no Pages deployment');
       }
     }
   }
@@ -318,6 +327,8 @@ async function play(opts: StoryOptions, closers: Array<() => Promise<void>>, clo
     ],
     serving: Object.fromEntries(Object.entries(urls).map(([env, url]) => [env, { url, ...(serving[env] ? { tag: serving[env] } : {}) }])),
   };
+  const published = snap.pages?.deployments.filter((d) => d.status === 'succeed').at(-1);
+  if (snap.pages && published?.siteDir) record.site = { url: snap.pages.htmlUrl, dir: published.siteDir };
   return {
     record,
     github,

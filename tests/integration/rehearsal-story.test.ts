@@ -52,7 +52,10 @@ describe('the flow as GitHub runs it (rehearsal)', () => {
     try {
       expect(failed(story)).toEqual([]);
       expect(story.record.outcome.pull_request).toMatchObject({ merged: true });
-      expect(story.record.outcome.deployments.filter((d) => d.state === 'success').map((d) => d.environment)).toEqual(expect.arrayContaining(['staging', 'production']));
+      expect(story.record.outcome.deployments.filter((d) => d.state === 'success').map((d) => d.environment)).toEqual(expect.arrayContaining(['staging', 'production', 'github-pages']));
+      // The deploy's docs job dispatched pages.yml, and the site went out.
+      expect(story.record.runs.filter((r) => r.workflow === 'pages').map((r) => [r.event, r.conclusion])).toEqual([['workflow_dispatch', 'success']]);
+      expect(story.record.site?.url).toBe('https://acme.github.io/models/');
       // Every run either succeeded, waited for approval (bot-made PR events), or was superseded.
       for (const r of story.record.runs) expect([r.workflow, ['success', 'action_required', 'cancelled', 'skipped'].includes(String(r.conclusion))]).toEqual([r.workflow, true]);
       expect(story.github.problems).toEqual([]);
