@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { playStory } from '../../rehearsal/story.js';
 import type { ScenarioName, Story } from '../../rehearsal/story.js';
 import { canonicalDir } from '../helpers/canonical-mirror.js';
+import { Chromium } from '../helpers/chromium.js';
 import { REPO_ROOT } from '../helpers/datasets.js';
 
 /*
@@ -56,6 +58,21 @@ describe('the flow as GitHub runs it (rehearsal)', () => {
       // The deploy's docs job dispatched pages.yml, and the site went out.
       expect(story.record.runs.filter((r) => r.workflow === 'pages').map((r) => [r.event, r.conclusion])).toEqual([['workflow_dispatch', 'success']]);
       expect(story.record.site?.url).toBe('https://acme.github.io/models/');
+      // The published pages, as a visitor's browser renders them: the new model's card with its charts.
+      const browser = await Chromium.launch({ width: 1100, height: 900 });
+      try {
+        const model = story.record.outcome.releases.at(-1)?.replace(/-v\d.*$/, '') ?? '';
+        await browser.open(pathToFileURL(join(story.record.site?.dir ?? '', 'models', `${model}.html`)).href);
+        await browser.waitFor(`document.documentElement.getAttribute('data-report')`, 40_000);
+        const page = await browser.evaluate<{ state: string; charts: boolean[]; text: string }>(`({ state: document.documentElement.getAttribute('data-report'), charts: [...document.querySelectorAll('.markdown-body .chart')].map((c) => c.querySelector(':scope > svg') !== null), text: document.body.innerText })`);
+        expect(page.state).toBe('ready');
+        expect(page.charts.length).toBeGreaterThan(2);
+        expect(page.charts.every(Boolean)).toBe(true);
+        expect(page.text).toContain('Version history');
+        expect(browser.problems).toEqual([]);
+      } finally {
+        await browser.close();
+      }
       // Every run either succeeded, waited for approval (bot-made PR events), or was superseded.
       for (const r of story.record.runs) expect([r.workflow, ['success', 'action_required', 'cancelled', 'skipped'].includes(String(r.conclusion))]).toEqual([r.workflow, true]);
       expect(story.github.problems).toEqual([]);
