@@ -33,8 +33,10 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY service/ ./service/
 COPY actions/ ./actions/
 COPY model/ ./model/
-# The CLI's rehearse command is compiled with it (it runs on a developer's machine, not in the image).
+# The CLI's rehearse and site commands are compiled with it (they run on a developer's
+# machine or a runner, not in the image).
 COPY rehearsal/ ./rehearsal/
+COPY site/ ./site/
 RUN npx tsc -p tsconfig.build.json \
  && npm prune --omit=dev --no-audit --no-fund
 # The artifact to bake: MODEL_ARTIFACT (a directory in the build context: the deploy passes

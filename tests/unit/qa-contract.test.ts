@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { delimiter, dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { TEXTS, contractCases, judge, runContract } from '../../actions/shared/src/qa-contract.js';
+import { SHED_RETRIES, TEXTS, contractCases, judge, runContract } from '../../actions/shared/src/qa-contract.js';
 import type { Answer, ContractCase, ContractContext } from '../../actions/shared/src/qa-contract.js';
 import { loadBody, runLoad } from '../../actions/shared/src/qa-load.js';
 import { nodeOnPath, serviceEnv, startService } from '../../actions/shared/src/qa-service.js';
@@ -82,6 +82,36 @@ describe('qa contract cases (pure checks on answers)', () => {
     const results = await runContract(`http://127.0.0.1:${port}`, limits, cases.slice(0, 3));
     expect(results.map((r) => [r.pass, r.status, r.detail])).toEqual(Array(3).fill([false, undefined, 'no answer (ECONNREFUSED)']));
     expect(decideQa({ contract: results, load: [], budget: { ms: 1, source: 'x' } }).pass).toBe(false);
+  });
+
+  it('a shed request (503 + Retry-After) is sent again, up to SHED_RETRIES times, and the result says so', async () => {
+    let shedding = 2;
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      if (shedding-- > 0) return res.writeHead(503, { 'retry-after': '0', 'content-type': 'application/problem+json' }).end('{"status":503}');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const [ok] = await runContract(base, limits, [byId('healthz')]);
+      expect([ok?.pass, ok?.status, ok?.detail, requests]).toEqual([true, 200, 'answered after 2 retries: the service shed load (503 + Retry-After)', 3]);
+      shedding = 100;
+      requests = 0;
+      const [shed] = await runContract(base, limits, [byId('healthz')]);
+      expect([shed?.pass, shed?.status, requests]).toEqual([false, 503, SHED_RETRIES + 1]);
+      expect(shed?.detail).toMatch(/^server error .*; still shedding load \(503 \+ Retry-After\) after 3 retries$/);
+      // A 503 without Retry-After is not shedding: no retry.
+      const bare = createServer((_req, res) => res.writeHead(503).end());
+      await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
+      requests = 0;
+      const [once] = await runContract(`http://127.0.0.1:${(bare.address() as AddressInfo).port}`, limits, [byId('healthz')]);
+      await new Promise<void>((r) => bare.close(() => r()));
+      expect([once?.pass, once?.detail]).toEqual([false, expect.not.stringContaining('retr')]);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 
