@@ -62262,7 +62262,15 @@ async function send(base, c, timeoutMs = 1e4) {
   } catch {
     json = void 0;
   }
-  return { status: res.status, contentType: res.headers.get("content-type") ?? "", json, text };
+  const retryAfter = res.headers.get("retry-after");
+  return { status: res.status, contentType: res.headers.get("content-type") ?? "", ...retryAfter !== null ? { retryAfter } : {}, json, text };
+}
+var SHED_RETRIES = 3;
+var SHED_MAX_WAIT_S = 10;
+function shedWait(a) {
+  if (a.status !== 503 || a.retryAfter === void 0) return void 0;
+  const s = Number(a.retryAfter);
+  return Number.isFinite(s) && s >= 0 ? Math.min(s, SHED_MAX_WAIT_S) : void 0;
 }
 function judge(c, a, ctx) {
   const base = { id: c.id, area: c.area, name: c.name, request: `${c.method} ${c.path}`, expected: c.expected, status: a.status };
@@ -62280,15 +62288,23 @@ async function runContract(base, ctx, cases = contractCases(ctx)) {
   const results = [];
   for (const c of cases) {
     let a;
+    let shed = 0;
     try {
       a = await send(base, c);
+      for (let wait = shedWait(a); wait !== void 0 && shed < SHED_RETRIES; wait = shedWait(a)) {
+        shed++;
+        await new Promise((r2) => setTimeout(r2, wait * 1e3));
+        a = await send(base, c);
+      }
     } catch (err) {
       const cause = err.cause?.code;
       results.push({ id: c.id, area: c.area, name: c.name, request: `${c.method} ${c.path}`, expected: c.expected, pass: false, detail: `no answer (${cause ?? (err instanceof Error ? err.message : String(err))})` });
       continue;
     }
     full.answers.set(c.id, a);
-    results.push(judge(c, a, full));
+    const r = judge(c, a, full);
+    if (shed) r.detail = `${r.detail ? `${r.detail}; ` : ""}${shedWait(a) !== void 0 ? `still shedding load (503 + Retry-After) after ${shed} retries` : `answered after ${shed} retr${shed === 1 ? "y" : "ies"}: the service shed load (503 + Retry-After)`}`;
+    results.push(r);
   }
   return results;
 }
