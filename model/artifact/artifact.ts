@@ -163,8 +163,10 @@ export async function modelFromFiles(files: ReadonlyMap<string, Uint8Array>, whe
       throw new ArtifactError('E_ARTIFACT_SHAPE', `${abs}: embedding has ${m.config.vocabSize} rows but the vocabulary has ${vocabSize} tokens`);
     }
   }
-  if (ensemble.linear && ensemble.linear.weights.length !== (tokenizer.ngrams?.ngrams.length ?? -1)) {
-    throw new ArtifactError('E_ARTIFACT_SHAPE', `${abs}: the n-gram member has ${ensemble.linear.weights.length} weights but tokenizer.json lists ${tokenizer.ngrams?.ngrams.length ?? 'no'} n-grams`);
+  // One weight per word n-gram, then one per hashed subword bucket and the negated-polarity feature (when the vocabulary has them).
+  const ngramFeatures = tokenizer.ngrams ? tokenizer.ngrams.ngrams.length + (tokenizer.ngrams.subword?.buckets ?? 0) + (tokenizer.ngrams.negationLexicon ? 1 : 0) : undefined;
+  if (ensemble.linear && ensemble.linear.weights.length !== (ngramFeatures ?? -1)) {
+    throw new ArtifactError('E_ARTIFACT_SHAPE', `${abs}: the n-gram member has ${ensemble.linear.weights.length} weights but tokenizer.json lists ${ngramFeatures ?? 'no'} n-gram features`);
   }
   return new SentimentModel(metadata, tokenizer, ensemble);
 }

@@ -3,13 +3,59 @@
  * computes them (smooth idf, sublinear tf, L2 row norm). They feed the linear member
  * of the ensemble, which sees exact n-grams where the CNN sees embeddings: the two err
  * on different sentences, which is what makes averaging them pay.
+ *
+ * Two optional extras, recorded in the vocabulary (so the artifact's tokenizer.json
+ * tells the serving featurizer exactly what to compute; a vocabulary without them
+ * featurizes as before):
+ * - `negation`: negation scope marking (model/text/negation.ts). "mark" replaces every
+ *   token in a negation scope by NEG_token before n-grams are taken (Das & Chen;
+ *   Pang et al.); "add" keeps the plain n-grams and adds the NEG_token unigrams.
+ * - `subword`: hashed character n-grams of every token ("<bad>" → "<ba", "bad", "ad>",
+ *   …), as fastText does, in `buckets` extra features after the word n-grams, so a
+ *   word never seen in training still carries the signal of its parts. The block is
+ *   L2-normalised on its own and scaled by `weight`.
  */
+import { markNegation, negationScope, NEGATION_MARK } from '../text/negation.js';
+
+export type NegationMode = 'mark' | 'add';
+
+export interface SubwordConfig {
+  minN: number;
+  maxN: number;
+  buckets: number;
+  /** L2 norm of the subword block relative to the word block's 1. */
+  weight: number;
+}
+
+/**
+ * A word polarity lexicon (the unigram weights of a first linear model trained with
+ * negation marking, so they come from non-negated contexts). With it, the featurizer
+ * adds one last feature: the summed polarity of the words inside negation scopes. Its
+ * learned weight is how much a negation reverses what it covers, pooled over every
+ * word, so "not dreadful" gets the reversal even when "NEG_dreadful" never occurred.
+ */
+export interface NegationLexicon {
+  tokens: string[];
+  scores: number[];
+  /** The feature's value is clipped to [-clip, clip]. */
+  clip: number;
+}
+
 export interface NgramVocabularyJSON {
   /** n-gram strings ("good", "not good"), index = feature id. */
   ngrams: string[];
-  /** Inverse document frequency per feature id. */
+  /** Inverse document frequency per feature id (word n-grams, then subword buckets, then the negated-polarity feature). */
   idf: number[];
   maxN: number;
+  negation?: NegationMode;
+  subword?: SubwordConfig;
+  negationLexicon?: NegationLexicon;
+}
+
+export interface NgramFeatureOptions {
+  negation?: NegationMode | 'none';
+  subword?: SubwordConfig;
+  negationLexicon?: NegationLexicon;
 }
 
 export interface SparseRow {
@@ -25,46 +71,139 @@ export function ngramsOf(tokens: readonly string[], maxN: number): string[] {
   return out;
 }
 
+/** The word-level feature strings of a text under a negation mode. */
+export function wordFeaturesOf(tokens: readonly string[], maxN: number, negation?: NegationMode): string[] {
+  if (negation === 'mark') return ngramsOf(markNegation(tokens), maxN);
+  const out = ngramsOf(tokens, maxN);
+  if (negation === 'add') {
+    const scope = negationScope(tokens);
+    for (let i = 0; i < tokens.length; i++) if (scope[i]) out.push(NEGATION_MARK + (tokens[i] as string));
+  }
+  return out;
+}
+
+/** FNV-1a (32-bit) of a string's UTF-16 code units. */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Bucket of every character n-gram (minN..maxN) of "<token>", one entry per occurrence. */
+export function subwordBuckets(tokens: readonly string[], cfg: SubwordConfig): number[] {
+  const out: number[] = [];
+  for (const t of tokens) {
+    const w = `<${t}>`;
+    for (let n = cfg.minN; n <= cfg.maxN; n++) for (let i = 0; i + n <= w.length; i++) out.push(fnv1a(w.slice(i, i + n)) % cfg.buckets);
+  }
+  return out;
+}
+
 /** Features seen in at least `minCount` documents; ids by document frequency desc, then n-gram. */
-export function buildNgramVocabulary(docs: readonly (readonly string[])[], maxN: number, minCount: number): NgramVocabularyJSON {
+export function buildNgramVocabulary(docs: readonly (readonly string[])[], maxN: number, minCount: number, options: NgramFeatureOptions = {}): NgramVocabularyJSON {
+  const negation = options.negation === 'none' ? undefined : options.negation;
   const df = new Map<string, number>();
-  for (const tokens of docs) for (const g of new Set(ngramsOf(tokens, maxN))) df.set(g, (df.get(g) ?? 0) + 1);
+  for (const tokens of docs) for (const g of new Set(wordFeaturesOf(tokens, maxN, negation))) df.set(g, (df.get(g) ?? 0) + 1);
   const kept = [...df.entries()].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const n = docs.length;
-  return { ngrams: kept.map(([g]) => g), idf: kept.map(([, c]) => Math.log((1 + n) / (1 + c)) + 1), maxN };
+  const idf = kept.map(([, c]) => Math.log((1 + n) / (1 + c)) + 1);
+  const vocab: NgramVocabularyJSON = { ngrams: kept.map(([g]) => g), idf, maxN };
+  if (negation) vocab.negation = negation;
+  if (options.subword) {
+    const cfg = options.subword;
+    const bdf = new Int32Array(cfg.buckets);
+    for (const tokens of docs) for (const b of new Set(subwordBuckets(tokens, cfg))) bdf[b] = (bdf[b] as number) + 1;
+    for (let b = 0; b < cfg.buckets; b++) idf.push(Math.log((1 + n) / (1 + (bdf[b] as number))) + 1);
+    vocab.subword = { ...cfg };
+  }
+  if (options.negationLexicon) {
+    if (!negation) throw new Error('a negation lexicon needs a negation mode');
+    idf.push(1);
+    vocab.negationLexicon = options.negationLexicon;
+  }
+  return vocab;
+}
+
+/**
+ * The lexicon of a trained first-stage model: the `size` plain unigrams (no NEG_, no
+ * bigrams) with the largest absolute weight.
+ */
+export function lexiconFromWeights(vocab: NgramVocabularyJSON, weights: ArrayLike<number>, size: number, clip: number): NegationLexicon {
+  const idx: number[] = [];
+  vocab.ngrams.forEach((g, i) => {
+    if (!g.includes(SEP) && !g.startsWith(NEGATION_MARK)) idx.push(i);
+  });
+  idx.sort((a, b) => Math.abs(weights[b] as number) - Math.abs(weights[a] as number) || a - b);
+  const kept = idx.slice(0, size);
+  return { tokens: kept.map((i) => vocab.ngrams[i] as string), scores: kept.map((i) => Math.round((weights[i] as number) * 1e4) / 1e4), clip };
+}
+
+function addTfIdf(tf: Map<number, number>, idf: readonly number[], scale: number, ids: number[], values: number[]): void {
+  const keys = [...tf.keys()].sort((a, b) => a - b);
+  const start = values.length;
+  let norm = 0;
+  for (const id of keys) {
+    const v = (1 + Math.log(tf.get(id) as number)) * (idf[id] as number);
+    ids.push(id);
+    values.push(v);
+    norm += v * v;
+  }
+  if (norm > 0) {
+    const k = scale / Math.sqrt(norm);
+    for (let i = start; i < values.length; i++) values[i] = (values[i] as number) * k;
+  }
 }
 
 export class NgramFeaturizer {
   private readonly ids: Map<string, number>;
+  private readonly lexicon?: Map<string, number>;
 
   constructor(readonly vocab: NgramVocabularyJSON) {
-    if (vocab.ngrams.length !== vocab.idf.length) throw new Error(`n-gram vocabulary has ${vocab.ngrams.length} n-grams but ${vocab.idf.length} idf values`);
+    const expected = vocab.ngrams.length + (vocab.subword?.buckets ?? 0) + (vocab.negationLexicon ? 1 : 0);
+    if (expected !== vocab.idf.length) throw new Error(`n-gram vocabulary has ${expected} features but ${vocab.idf.length} idf values`);
+    if (vocab.negation !== undefined && vocab.negation !== 'mark' && vocab.negation !== 'add') throw new Error(`unknown n-gram negation mode "${String(vocab.negation)}"`);
     this.ids = new Map(vocab.ngrams.map((g, i) => [g, i]));
+    const lex = vocab.negationLexicon;
+    if (lex) {
+      if (!vocab.negation) throw new Error('n-gram vocabulary has a negation lexicon but no negation mode');
+      if (lex.tokens.length !== lex.scores.length) throw new Error(`negation lexicon has ${lex.tokens.length} tokens but ${lex.scores.length} scores`);
+      this.lexicon = new Map(lex.tokens.map((t, i) => [t, lex.scores[i] as number]));
+    }
   }
 
+  /** Number of features (= weights of the linear member). */
   get size(): number {
-    return this.vocab.ngrams.length;
+    return this.vocab.idf.length;
   }
 
   /** TF-IDF row of one tokenized text; unknown n-grams are dropped. */
   featurize(tokens: readonly string[]): SparseRow {
     const tf = new Map<number, number>();
-    for (const g of ngramsOf(tokens, this.vocab.maxN)) {
+    for (const g of wordFeaturesOf(tokens, this.vocab.maxN, this.vocab.negation)) {
       const id = this.ids.get(g);
       if (id !== undefined) tf.set(id, (tf.get(id) ?? 0) + 1);
     }
-    const ids = Int32Array.from([...tf.keys()].sort((a, b) => a - b));
-    const values = new Float32Array(ids.length);
-    let norm = 0;
-    ids.forEach((id, i) => {
-      const v = (1 + Math.log(tf.get(id) as number)) * (this.vocab.idf[id] as number);
-      values[i] = v;
-      norm += v * v;
-    });
-    if (norm > 0) {
-      const inv = 1 / Math.sqrt(norm);
-      for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) * inv;
+    const ids: number[] = [];
+    const values: number[] = [];
+    addTfIdf(tf, this.vocab.idf, 1, ids, values);
+    const sw = this.vocab.subword;
+    if (sw) {
+      const offset = this.vocab.ngrams.length;
+      const stf = new Map<number, number>();
+      for (const b of subwordBuckets(tokens, sw)) stf.set(offset + b, (stf.get(offset + b) ?? 0) + 1);
+      addTfIdf(stf, this.vocab.idf, sw.weight, ids, values);
     }
-    return { ids, values };
+    if (this.lexicon) {
+      const scope = negationScope(tokens);
+      let polarity = 0;
+      for (let i = 0; i < tokens.length; i++) if (scope[i]) polarity += this.lexicon.get(tokens[i] as string) ?? 0;
+      const clip = (this.vocab.negationLexicon as NegationLexicon).clip;
+      ids.push(this.vocab.idf.length - 1);
+      values.push(Math.max(-clip, Math.min(clip, polarity)));
+    }
+    return { ids: Int32Array.from(ids), values: Float32Array.from(values) };
   }
 }

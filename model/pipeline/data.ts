@@ -5,6 +5,7 @@ import { parseDatasetRef, resolveDatasetRef } from '../data/resolve.js';
 import { cleanExamples, dedupeExamples, findLeakage, stratifiedSplit } from '../data/prepare.js';
 import type { CleaningReport, DedupeReport, LeakageReport } from '../data/prepare.js';
 import { augmentExamples } from '../data/augment.js';
+import { addNegationExamples } from '../data/negation-augment.js';
 import { buildEdaReport, renderEdaMarkdown } from '../data/eda.js';
 import type { ModelSpec } from '../spec/spec.js';
 import type { ProgressSink } from '../train/progress.js';
@@ -125,6 +126,12 @@ export function prepareData(spec: ModelSpec, raw: RawData): PreparedData {
     const before = train.length;
     train = augmentExamples(train, { ratio: spec.preprocessing.augmentation.ratio, seed }).examples;
     augmented = train.length - before;
+  }
+  const na = spec.preprocessing.negationAugmentation;
+  if (na?.enabled) {
+    const before = train.length;
+    train = addNegationExamples(train, { ratio: na.ratio, framesPerWord: na.framesPerWord, seed }).examples;
+    augmented += train.length - before;
   }
   const eda = buildEdaReport({ splits: { train, dev, test }, leakage: leakage.test ?? undefined, cleaning, dedupe: dedupe ?? undefined });
   const summary =

@@ -12,7 +12,14 @@ export interface ModelSpec {
   license: string;
   owners: string[];
   dataset: { train: string; dev?: string; test?: string; textColumn: string; labelColumn: string; devFraction: number; sha256?: Partial<Record<'train' | 'dev' | 'test', string>> };
-  preprocessing: { dedupe: boolean; minCount: number; maxTokens: number; augmentation: { enabled: boolean; ratio: number } };
+  preprocessing: {
+    dedupe: boolean;
+    minCount: number;
+    maxTokens: number;
+    augmentation: { enabled: boolean; ratio: number };
+    /** Always filled by the schema's defaults when a spec is loaded; optional for specs built in code. */
+    negationAugmentation?: { enabled: boolean; ratio: number; framesPerWord: number };
+  };
   architecture: {
     type: 'text-cnn' | 'bigru';
     hidden: number;
@@ -23,7 +30,19 @@ export interface ModelSpec {
     embeddingDim: number;
     extraPretrainedWords: number;
     ensemble: number;
-    ngramMember: { enabled: boolean; maxN: number; minCount: number; epochs: number; batchSize: number; learningRate: number; share: number };
+    ngramMember: {
+      enabled: boolean;
+      maxN: number;
+      minCount: number;
+      epochs: number;
+      batchSize: number;
+      learningRate: number;
+      share: number;
+      /** The three below are always filled by the schema's defaults when a spec is loaded; optional for specs built in code. */
+      negation?: 'none' | 'mark' | 'add';
+      negationLexicon?: { enabled: boolean; size: number; clip: number };
+      subword?: { enabled: boolean; minN: number; maxN: number; buckets: number; weight: number };
+    };
   };
   training: {
     epochs: number;

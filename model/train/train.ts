@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { initBackend } from '../nn/backend.js';
 import type { BackendName, BackendPreference } from '../nn/backend.js';
 import type { EnsembleWeights } from '../nn/layers-export.js';
-import { buildNgramVocabulary, NgramFeaturizer } from '../nn/ngram-features.js';
+import { buildNgramVocabulary, lexiconFromWeights, NgramFeaturizer } from '../nn/ngram-features.js';
 import type { NgramVocabularyJSON } from '../nn/ngram-features.js';
 import { trainNgramLinear } from '../nn/ngram-linear.js';
 import type { NgramLinearWeights } from '../nn/ngram-linear.js';
@@ -203,17 +203,38 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
   const ng = arch.ngramMember;
   if (ng.enabled) {
     const truncated = (ts: string[]): string[] => (ts.length > maxTokens ? ts.slice(0, maxTokens) : ts);
-    const vocab = buildNgramVocabulary(trainTokens.map(truncated), ng.maxN, ng.minCount);
-    const featurizer = new NgramFeaturizer(vocab);
+    const sw = ng.subword;
+    const featureOptions = {
+      negation: ng.negation ?? 'none',
+      ...(sw?.enabled ? { subword: { minN: sw.minN, maxN: Math.max(sw.minN, sw.maxN), buckets: sw.buckets, weight: sw.weight } } : {}),
+    };
+    const docs = trainTokens.map(truncated);
+    let vocab = buildNgramVocabulary(docs, ng.maxN, ng.minCount, featureOptions);
+    let featurizer = new NgramFeaturizer(vocab);
     const rows = (xs: readonly Example[], toks?: string[][]): { rows: ReturnType<NgramFeaturizer['featurize']>[]; labels: Uint8Array } => ({
       rows: xs.map((e, i) => featurizer.featurize(truncated(toks?.[i] ?? tokenize(e.text)))),
       labels: Uint8Array.from(xs, (e) => e.label),
     });
-    progress.line(`[train] n-gram member: ${featurizer.size} features (1–${ng.maxN}-grams seen in >= ${ng.minCount} texts)`);
+    const ngOptions = (features: number): Parameters<typeof trainNgramLinear>[0] => ({ features, epochs: ng.epochs, batchSize: ng.batchSize, learningRate: ng.learningRate, seed: tr.seed });
+    const devRows = (): ReturnType<typeof rows> | undefined => (inputs.dev && inputs.dev.length ? rows(inputs.dev) : undefined);
+    if (ng.negationLexicon?.enabled && (ng.negation ?? 'none') !== 'none') {
+      // Stage 1: the same features without the lexicon; its plain-unigram weights are the lexicon.
+      const first = trainNgramLinear(ngOptions(featurizer.size), rows(inputs.train, trainTokens), devRows());
+      const lexicon = lexiconFromWeights(vocab, first.weights, ng.negationLexicon.size, ng.negationLexicon.clip);
+      vocab = buildNgramVocabulary(docs, ng.maxN, ng.minCount, { ...featureOptions, negationLexicon: lexicon });
+      featurizer = new NgramFeaturizer(vocab);
+      progress.line(`[train] n-gram member stage 1 (negation lexicon of ${lexicon.tokens.length} words) done`);
+    }
+    progress.line(
+      `[train] n-gram member: ${featurizer.size} features (1–${ng.maxN}-grams seen in >= ${ng.minCount} texts` +
+        (vocab.negation ? `, negation scope: ${vocab.negation}` : '') +
+        (vocab.subword ? `, ${vocab.subword.buckets} char ${vocab.subword.minN}–${vocab.subword.maxN}-gram buckets` : '') +
+        ')',
+    );
     const weights = trainNgramLinear(
-      { features: featurizer.size, epochs: ng.epochs, batchSize: ng.batchSize, learningRate: ng.learningRate, seed: tr.seed },
+      ngOptions(featurizer.size),
       rows(inputs.train, trainTokens),
-      inputs.dev && inputs.dev.length ? rows(inputs.dev) : undefined,
+      devRows(),
       (p) =>
         progress.line(
           `[train] n-gram member epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}` +
