@@ -17,19 +17,69 @@ model is in. One uvicorn worker (one process, one event loop) by default; ``--wo
 N`` runs uvicorn's multi-process mode (each worker trains its own copy at start), the
 way a team would use every core, for comparison with our inference threads.
 
+Kept honest: uvicorn runs with its fastest settings available here, the uvloop event
+loop and the httptools parser (``--loop``/``--http`` to compare), access log off; the
+versions are pinned (``PINNED`` below, Debian bookworm's packages; a mismatch refuses
+to start, ``--versions`` prints them as JSON for the report); and every worker's
+BLAS/OpenMP pools are one thread, since with N workers on N cores more threads per
+worker only oversubscribe the cores (scoring one sparse row needs none).
+
+Why the two-worker row once answered in 44 ms even at one connection: in multi-process
+mode uvicorn 0.17 binds the listening socket itself with ``socket.socket(family)``,
+whose ``proto`` is 0, and asyncio's ``_set_nodelay`` only sets TCP_NODELAY when
+``proto == IPPROTO_TCP``. The accepted connections kept Nagle's algorithm, so the
+response body (h11 writes headers and body separately) waited for the client's delayed
+ACK, ~40 ms. uvloop sets TCP_NODELAY on every TCP connection, and the delay is gone
+(measured: 22 req/s at one connection with asyncio + h11 and two workers, ~3,200 with
+uvloop + httptools).
+
 The predict endpoint is ``async def`` on purpose: scoring one text is CPU-bound and
 short, and a plain ``def`` would make FastAPI hop to a thread pool for every request,
 which under the GIL only adds overhead.
 
-Usage: ``/usr/bin/python3 bench/peer_fastapi.py --train TSV --port N [--host H] [--workers N]``
+Usage: ``/usr/bin/python3 bench/peer_fastapi.py --train TSV --port N [--host H] [--workers N] [--loop L] [--http H]``
 (defaults: ``$DATASETS_DIR/sst2/train.tsv``, ``$PORT``, ``$HOST`` else 127.0.0.1, the
 variables the bench sets for every server). Progress goes to stderr.
 Run with Debian's interpreter (python3-fastapi, uvicorn, python3-sklearn).
 """
 import argparse
+import json
 import os
 import sys
 import time
+
+# One BLAS/OpenMP thread per worker process; must be set before numpy is first imported
+# (uvicorn's worker processes inherit the environment).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+# Debian bookworm's packages (python3-fastapi python3-uvicorn python3-uvloop
+# python3-httptools python3-sklearn): what the benchmark's peer numbers were measured with.
+PINNED = {
+    "fastapi": "0.92.0",
+    "starlette": "0.26.1",
+    "pydantic": "1.10.4",
+    "uvicorn": "0.17.6",
+    "uvloop": "0.17.0",
+    "httptools": "0.1.1",
+    "sklearn": "1.2.1",
+    "numpy": "1.24.2",
+    "scipy": "1.10.1",
+}
+
+
+def installed_versions():
+    """Version of each pinned package as imported (None when it is missing)."""
+    import importlib
+    out = {}
+    for name in PINNED:
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            out[name] = None
+            continue
+        out[name] = getattr(mod, "__version__", None) or getattr(mod, "VERSION", None)
+    return out
 
 # Reuse the baseline's loader and model; no bench/__pycache__ left in the work tree.
 sys.dont_write_bytecode = True
@@ -83,7 +133,18 @@ def main(argv):
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "0")) or None, help="default $PORT")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="default $HOST, else 127.0.0.1")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    parser.add_argument("--loop", default="uvloop", choices=["uvloop", "asyncio"], help="uvicorn event loop (default uvloop)")
+    parser.add_argument("--http", default="httptools", choices=["httptools", "h11"], help="uvicorn HTTP parser (default httptools)")
+    parser.add_argument("--versions", action="store_true", help="print the pinned and installed versions as JSON and exit")
     args = parser.parse_args(argv)
+    versions = installed_versions()
+    if args.versions:
+        print(json.dumps({"pinned": PINNED, "installed": versions, "python": sys.version.split()[0]}))
+        return 0
+    wrong = {k: v for k, v in versions.items() if v != PINNED[k]}
+    if wrong:
+        print(f"peer: versions differ from the pinned ones (pinned {PINNED}); got {wrong}: apt-get install python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-sklearn", file=sys.stderr)
+        return 3
     if not args.train:
         parser.error("pass --train or set DATASETS_DIR")
     if not args.port:
@@ -93,7 +154,8 @@ def main(argv):
         if args.workers > 1:
             os.environ["PEER_TRAIN"] = args.train
             uvicorn.run("peer_fastapi:create_app", factory=True, app_dir=os.path.dirname(os.path.abspath(__file__)),
-                        host=args.host, port=args.port, workers=args.workers, log_level="warning")
+                        host=args.host, port=args.port, workers=args.workers, loop=args.loop, http=args.http,
+                        access_log=False, log_level="warning")
             return 0
         model = train(args.train)
     except ImportError as e:
@@ -102,7 +164,8 @@ def main(argv):
     except InputError as e:
         print(f"peer: {e}", file=sys.stderr)
         return 2
-    uvicorn.run(build_app(model), host=args.host, port=args.port, workers=1, log_level="warning")
+    uvicorn.run(build_app(model), host=args.host, port=args.port, workers=1, loop=args.loop, http=args.http,
+                access_log=False, log_level="warning")
     return 0
 
 

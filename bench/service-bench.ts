@@ -5,19 +5,25 @@
  * - ours with the cache off (the model does all the work): defaults (one inference
  *   thread here), two inference threads, the model on the main thread with and without
  *   micro-batching; and with all defaults (cache on); plus 256 connections and a
- *   2-minute RSS soak for the default server;
+ *   2-minute RSS soak with inference threads on (the default server) and off;
  * - stub: our app with a constant-score model (framework + validation cost);
  * - floor: a bare Fastify route that validates `{text}` and answers a constant;
- * - peer: FastAPI + uvicorn (one worker) serving scikit-learn TF-IDF + logistic
- *   regression, also at 256 connections. (`--workers 2` exists in the peer script, but
- *   here every request then took ~44 ms even at one connection; not investigated.)
+ * - peer: FastAPI + uvicorn (uvloop, httptools; pinned versions) serving scikit-learn
+ *   TF-IDF + logistic regression, one worker (also at 256 connections) and two workers.
+ *   (An earlier two-worker row took ~44 ms per request: Nagle's algorithm, see
+ *   bench/peer_fastapi.py.)
+ * - model cost: the served model's single-text score() in this process, p50 and p99.
  *
  * Each server runs alone, as its own process, one after the other; each cell is a
- * warm-up wrk run then a measured one. Prints one markdown table on stdout (progress on
- * stderr) and writes reports/bench-service.json. Not a test: no assertions.
+ * warm-up wrk run then a measured one. Prints one markdown table on stdout (progress,
+ * with the time left, on stderr), writes reports/bench-service.json and regenerates the
+ * service section of docs/BENCHMARKS.md from it (bench/benchmarks-doc.ts). Not a test:
+ * no assertions.
  *
- * Options: --duration S (10), --warmup S (2), --conns 1,16,64, --only id,id
- * (ids: ours, ours-2threads, ours-main, ours-main-nobatch, ours-cache, stub, floor, peer).
+ * Options: --duration S (10), --warmup S (2), --soak S (120; 0 skips), --conns 1,16,64,
+ * --only id,id (ids: ours, ours-2threads, ours-main, ours-main-nobatch, ours-cache, stub,
+ * floor, peer, peer-2workers), --docs-only (re-render the docs from the last report).
+ * MODEL_DIR picks the artifact (default: the newest under model/artifacts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -29,7 +35,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { METADATA_FILE, newestArtifactDir } from '../model/artifact/artifact.js';
 import { resolveDatasetFile } from '../model/data/resolve.js';
+import { loadArtifact } from '../model/artifact/artifact.js';
 import { loadConfig } from '../service/config.js';
+import { table, targetLines, withServiceSection } from './benchmarks-doc.js';
+import type { ServiceReport } from './benchmarks-doc.js';
 import { parseWrkOutput } from './wrk-output.js';
 import type { WrkResult } from './wrk-output.js';
 
@@ -59,6 +68,7 @@ interface ServerSpec {
 }
 
 interface Soak {
+  server: string;
   label: string;
   conns: number;
   seconds: number;
@@ -89,6 +99,7 @@ interface Options {
   soakS: number;
   conns: number[];
   only?: Set<string>;
+  docsOnly: boolean;
 }
 
 // --- child processes: every one is registered so an error or Ctrl-C never leaves a server behind ---
@@ -258,6 +269,16 @@ function runWrk(url: string, conns: number, seconds: number, bodiesFile: string)
 
 const progress = (line: string): boolean => process.stderr.write(`[bench:service] ${line}\n`);
 
+/** Planned load seconds and what is done, for the "time left" of each progress line. */
+const plan = { totalS: 0, doneS: 0, started: performance.now() };
+const mmss = (s: number): string => `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+function charge(seconds: number): string {
+  plan.doneS += seconds;
+  const elapsed = (performance.now() - plan.started) / 1000;
+  const left = Math.max(0, plan.totalS - plan.doneS);
+  return `[${Math.round((100 * plan.doneS) / Math.max(1, plan.totalS))}% of the load, ${mmss(elapsed)} elapsed, ~${mmss(left)} of load left]`;
+}
+
 /** One server: start, then per connection count a warm-up run and a measured run, then stop. */
 async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string): Promise<{ cells: Cell[]; rssPerCell: boolean; soak?: Soak }> {
   const started = performance.now();
@@ -276,7 +297,7 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string):
       const wrk = await runWrk(server.url, conns, opts.durationS, bodiesFile);
       const seconds = (performance.now() - t0) / 1000;
       cells.push({ server: spec.id, label: spec.label, conns, wrk, rss_mb: statusMb(server.pid, 'VmHWM'), seconds });
-      progress(`  ${wrk.requestsPerSec.toFixed(0)} req/s, p99 ${wrk.latencyMs.p99.toFixed(2)} ms, ${wrk.errors} errors (${seconds.toFixed(1)} s)`);
+      progress(`  ${wrk.requestsPerSec.toFixed(0)} req/s, p99 ${wrk.latencyMs.p99.toFixed(2)} ms, ${wrk.errors} errors (${seconds.toFixed(1)} s) ${charge(opts.warmupS + opts.durationS)}`);
     }
     if (spec.soak && opts.soakS > 0) {
       // Memory growth under steady load: resident set after a warm-up vs after the soak.
@@ -285,8 +306,8 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string):
       await runWrk(server.url, conns, 10, bodiesFile);
       const rssAfterWarmupMb = statusMb(server.pid, 'VmRSS');
       const wrk = await runWrk(server.url, conns, opts.soakS, bodiesFile);
-      const soak = { label: spec.label, conns, seconds: opts.soakS, rssAfterWarmupMb, rssAfterSoakMb: statusMb(server.pid, 'VmRSS'), wrk };
-      progress(`  RSS ${rssAfterWarmupMb?.toFixed(0) ?? '?'} MB → ${soak.rssAfterSoakMb?.toFixed(0) ?? '?'} MB`);
+      const soak = { server: spec.id, label: spec.label, conns, seconds: opts.soakS, rssAfterWarmupMb, rssAfterSoakMb: statusMb(server.pid, 'VmRSS'), wrk };
+      progress(`  RSS ${rssAfterWarmupMb?.toFixed(0) ?? '?'} MB → ${soak.rssAfterSoakMb?.toFixed(0) ?? '?'} MB ${charge(10 + opts.soakS)}`);
       return { cells, rssPerCell, soak };
     }
   } finally {
@@ -299,7 +320,7 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string):
 
 function parseOptions(): Options {
   const { values } = parseArgs({
-    options: { duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' }, soak: { type: 'string', default: '120' }, conns: { type: 'string', default: '1,16,64' }, only: { type: 'string' } },
+    options: { duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' }, soak: { type: 'string', default: '120' }, conns: { type: 'string', default: '1,16,64' }, only: { type: 'string' }, 'docs-only': { type: 'boolean', default: false } },
   });
   const durationS = Number(values.duration);
   const warmupS = Number(values.warmup);
@@ -309,7 +330,7 @@ function parseOptions(): Options {
   if (!Number.isInteger(durationS) || durationS < 1) throw new Error(`--duration must be a whole number of seconds ≥ 1, got ${values.duration}`);
   if (!Number.isInteger(warmupS) || warmupS < 0) throw new Error(`--warmup must be a whole number of seconds ≥ 0, got ${values.warmup}`);
   if (conns.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--conns must be positive integers separated by commas, got ${values.conns}`);
-  return { durationS, warmupS, soakS, conns, only: values.only ? new Set(values.only.split(',')) : undefined };
+  return { durationS, warmupS, soakS, conns, only: values.only ? new Set(values.only.split(',')) : undefined, docsOnly: values['docs-only'] };
 }
 
 function findModelDir(): string {
@@ -367,29 +388,18 @@ function serverSpecs(modelDir: string, trainTsv: string): ServerSpec[] {
     // The default server (one inference thread on this 2-core machine), cache off so the model does all the work.
     { ...ours('ours', 'ours (defaults, cache off)', { CACHE_SIZE: '0' }), extraConns: [256], soak: true },
     ours('ours-2threads', 'ours (2 inference threads, cache off)', { CACHE_SIZE: '0', INFERENCE_THREADS: '2' }),
-    ours('ours-main', 'ours (model on the main thread, cache off)', { CACHE_SIZE: '0', ...mainThread }),
+    { ...ours('ours-main', 'ours (model on the main thread, cache off)', { CACHE_SIZE: '0', ...mainThread }), soak: true },
     ours('ours-main-nobatch', 'ours (main thread, no batching, cache off)', { CACHE_SIZE: '0', ...mainThread, ...off }),
     ours('ours-cache', 'ours (all defaults, cache on)', {}),
     // Our app with the model replaced by a constant, main thread, no batching: the gap to the floor is our plumbing.
     { id: 'stub', label: 'stub (our app, constant model)', command: node, args: [join(ROOT, 'dist', 'bench', 'stub-server.js')], env: { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', CACHE_SIZE: '0', ...mainThread, ...off }, readyTimeoutMs: nodeReady },
     { id: 'floor', label: 'floor (bare Fastify)', command: node, args: [join(ROOT, 'dist', 'bench', 'floor-server.js')], env: {}, readyTimeoutMs: nodeReady },
     { ...peer('peer', 'peer (FastAPI + sklearn, 1 worker)', 1), extraConns: [256] },
+    peer('peer-2workers', 'peer (FastAPI + sklearn, 2 workers)', 2),
   ];
 }
 
 // --- output ---
-
-function table(cells: Cell[], failures: Failure[]): string {
-  const head = ['server', 'conns', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'RSS MB'];
-  const ms = (v: number): string => (v < 10 ? v.toFixed(2) : v.toFixed(1));
-  const rows = cells.map((c) => [c.label, String(c.conns), c.wrk.requestsPerSec.toFixed(0), ms(c.wrk.latencyMs.p50), c.wrk.latencyMs.p95 === undefined ? '?' : ms(c.wrk.latencyMs.p95), ms(c.wrk.latencyMs.p99), String(c.wrk.errors), c.rss_mb === null ? '?' : c.rss_mb.toFixed(0)]);
-  for (const f of failures) rows.push([f.label, '–', 'failed', '', '', '', '', '']);
-  const widths = head.map((_, i) => Math.max(...[head, ...rows].map((r) => (r[i] as string).length)));
-  const right = new Set([1, 2, 3, 4, 5, 6, 7]);
-  const line = (r: string[]): string => `| ${r.map((c, i) => (right.has(i) ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join(' | ')} |`;
-  const rule = `| ${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
-  return [line(head), rule, ...rows.map(line)].join('\n');
-}
 
 interface Context {
   opts: Options;
@@ -412,12 +422,11 @@ function notes(ctx: Context): string[] {
     `- ours is one process (one event loop for HTTP, plus its inference threads); stub and floor are one thread; the peer is one process per uvicorn worker.`,
     `- ours defaults: INFERENCE_THREADS=${loadConfig({}).inferenceThreads} on this machine (cores − 1), micro-batching MICROBATCH_MAX_WAIT_MS=0 (one model call per event-loop turn, up to 32 texts); "no batching" = MICROBATCH_MAX_TEXTS=1. All ours rows run with RATE_LIMIT_MAX=0 so the single load-generating IP is not throttled; load shedding stays on (its 503s would count as errors).`,
     `- default cache: ${ctx.defaultCache} entries${ctx.defaultCache >= ctx.bodies ? ` ≥ ${ctx.bodies} distinct bodies, so after warm-up that row measures cache hits only (an upper bound)` : ''}.`,
-    '- stub: our app (helmet, request ids, metrics, schemas) with a model that returns a constant, same env as "no batching, cache off"; floor: bare Fastify with a {text: string} body schema.',
+    '- stub: our app (security headers, request ids, metrics, schemas, logger) with a model that returns a constant, same env as "no batching, cache off"; floor: bare Fastify with a {text: string} body schema.',
   ];
-  for (const k of ctx.soaks) {
-    const growth = k.rssAfterWarmupMb && k.rssAfterSoakMb ? ` (${(100 * (k.rssAfterSoakMb / k.rssAfterWarmupMb - 1)).toFixed(1)}%)` : '';
-    out.push(`- RSS soak, ${k.label}: ${k.seconds} s at ${k.conns} connections (${k.wrk.requestsPerSec.toFixed(0)} req/s, ${k.wrk.errors} errors): resident set ${k.rssAfterWarmupMb?.toFixed(0) ?? '?'} MB after a 10 s warm-up, ${k.rssAfterSoakMb?.toFixed(0) ?? '?'} MB after the soak${growth}.`);
-  }
+  out.push(`- RSS soaks: after the cells, 10 s at 16 connections, resident set (VmRSS), then ${ctx.opts.soakS} s more at 16 connections, VmRSS again; with inference threads (defaults) and without (INFERENCE_THREADS=0).`);
+  out.push('- model cost: the served model loaded in the benchmark process, `score()` of each distinct body text after two warm-up passes, three timed passes (tokenizer, n-grams and the forward pass; no HTTP).');
+  out.push('- peer: uvicorn with `--loop uvloop --http httptools`, access log off, one BLAS/OpenMP thread per worker; each worker trains its own copy before listening.');
   // The first line says what failed, the last one usually why (the server's own last words).
   for (const f of ctx.failures) {
     const lines = f.error.split('\n').filter((l) => l.trim());
@@ -426,24 +435,66 @@ function notes(ctx: Context): string[] {
   return out;
 }
 
-/** "name version" from the artifact's metadata, for the notes. */
-function modelRef(modelDir: string): string {
+/** "name version" and the test accuracy from the artifact's metadata, for the notes. */
+function modelRef(modelDir: string): { ref: string; testAccuracy: number | null } {
   const file = join(modelDir, METADATA_FILE);
   try {
-    const m = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
-    return `${String(m.name)} ${String(m.version)}`;
+    const m = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown; metrics?: { test?: { accuracy?: unknown } } };
+    const acc = m.metrics?.test?.accuracy;
+    return { ref: `${String(m.name)} ${String(m.version)}`, testAccuracy: typeof acc === 'number' ? acc : null };
   } catch (e) {
     throw new Error(`${file}: cannot read the model's name and version (${e instanceof Error ? e.message : String(e)}); is ${modelDir} an artifact?`);
   }
 }
 
+/** Single-text cost of the served model in this process: p50/p99 of score() over the bodies' texts. */
+async function modelCost(modelDir: string, bodiesFile: string): Promise<{ texts: number; p50_ms: number; p99_ms: number }> {
+  const model = await loadArtifact(modelDir);
+  const texts = readFileSync(bodiesFile, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text);
+  for (let pass = 0; pass < 2; pass++) for (const t of texts) model.score(t);
+  const times: number[] = [];
+  for (let pass = 0; pass < 3; pass++) {
+    for (const t of texts) {
+      const t0 = performance.now();
+      model.score(t);
+      times.push(performance.now() - t0);
+    }
+  }
+  times.sort((x, y) => x - y);
+  const q = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))] as number;
+  return { texts: times.length, p50_ms: q(0.5), p99_ms: q(0.99) };
+}
+
+/** The peer script's pinned and installed versions (null when python3 is missing). */
+function peerVersions(): Record<string, string | null> | null {
+  const r = spawnSync(PYTHON, [join(ROOT, 'bench', 'peer_fastapi.py'), '--versions'], { encoding: 'utf8', env: { ...baseEnv(), PYTHONDONTWRITEBYTECODE: '1' } });
+  if (r.status !== 0) return null;
+  try {
+    return (JSON.parse(r.stdout) as { installed: Record<string, string | null> }).installed;
+  } catch {
+    return null;
+  }
+}
+
+const REPORT = join(ROOT, 'reports', 'bench-service.json');
+const DOC = join(ROOT, 'docs', 'BENCHMARKS.md');
+
+function writeDocs(report: ServiceReport): void {
+  writeFileSync(DOC, withServiceSection(readFileSync(DOC, 'utf8'), report));
+  progress('regenerated the service section of docs/BENCHMARKS.md');
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions();
+  if (opts.docsOnly) {
+    writeDocs(JSON.parse(readFileSync(REPORT, 'utf8')) as ServiceReport);
+    return;
+  }
   const modelDir = findModelDir();
   const testTsv = (await resolveDatasetFile('sst2', 'test')).path;
   const specs = serverSpecs(modelDir, (await resolveDatasetFile('sst2', 'train')).path).filter((s) => !opts.only || opts.only.has(s.id));
   if (specs.length === 0) throw new Error(`--only matched no server (ids: ${serverSpecs('', '').map((s) => s.id).join(', ')})`);
-  checkTools(specs.some((s) => s.id === 'peer'));
+  checkTools(specs.some((s) => s.id.startsWith('peer')));
 
   const work = mkdtempSync(join(tmpdir(), 'bench-service-'));
   process.once('exit', () => rmSync(work, { recursive: true, force: true }));
@@ -451,10 +502,11 @@ async function main(): Promise<void> {
   const bodies = writeBodies(testTsv, bodiesFile);
   const wrkVersion = spawnSync(WRK, ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() ?? '?';
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), Node ${process.version}, ${wrkVersion.split(' Copyright')[0]}`;
+  const { ref, testAccuracy } = modelRef(modelDir);
   const ctx: Context = {
     opts,
     modelDir,
-    model: modelRef(modelDir),
+    model: ref,
     bodies,
     defaultCache: loadConfig({}).cacheSize,
     rssPerCell: true,
@@ -462,10 +514,14 @@ async function main(): Promise<void> {
     failures: [],
     soaks: [],
   };
-  const estimate = specs.length * opts.conns.length * (opts.durationS + opts.warmupS);
-  progress(`${specs.length} servers × ${opts.conns.length} connection counts, ~${Math.ceil(estimate / 60)} min of load plus start-up; ${bodies} bodies`);
+  const cellsPlanned = specs.reduce((n, s) => n + opts.conns.length + (s.extraConns?.length ?? 0), 0);
+  plan.totalS = cellsPlanned * (opts.durationS + opts.warmupS) + specs.filter((s) => s.soak).length * (opts.soakS > 0 ? 10 + opts.soakS : 0);
+  progress(`${specs.length} servers, ${cellsPlanned} cells: ~${mmss(plan.totalS)} of load plus start-ups (the peers train first); ${bodies} bodies`);
+  progress('model cost in process…');
+  const cost = await modelCost(modelDir, bodiesFile);
+  progress(`  single text p50 ${cost.p50_ms.toFixed(3)} ms, p99 ${cost.p99_ms.toFixed(3)} ms`);
 
-  const started = performance.now();
+  plan.started = performance.now();
   const cells: Cell[] = [];
   for (const spec of specs) {
     try {
@@ -480,23 +536,29 @@ async function main(): Promise<void> {
       progress(`${spec.label} FAILED: ${error}`);
     }
   }
-  progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  progress(`done in ${mmss((performance.now() - plan.started) / 1000)}`);
 
-  process.stdout.write(`\n${table(cells, ctx.failures)}\n\n${notes(ctx).join('\n')}\n`);
   mkdirSync(join(ROOT, 'reports'), { recursive: true });
-  const report = {
+  const args = process.argv.slice(2);
+  const report: ServiceReport & Record<string, unknown> = {
     generated_at: new Date().toISOString(),
+    command: `${process.env.MODEL_DIR ? 'MODEL_DIR=… ' : ''}npm run bench:service${args.length ? ` -- ${args.join(' ')}` : ''}`,
     machine,
-    settings: { duration_s: opts.durationS, warmup_s: opts.warmupS, conns: opts.conns, wrk_timeout_s: WRK_TIMEOUT_S, bodies, wrk: wrkVersion },
-    model: { dir: modelDir, ref: ctx.model },
+    settings: { duration_s: opts.durationS, warmup_s: opts.warmupS, conns: opts.conns, wrk_timeout_s: WRK_TIMEOUT_S, bodies, wrk: wrkVersion } as ServiceReport['settings'],
+    model: { dir: modelDir, ref, test_accuracy: testAccuracy },
+    model_cost: cost,
+    peer_versions: specs.some((s) => s.id.startsWith('peer')) ? peerVersions() : null,
     default_cache_size: ctx.defaultCache,
     rss_scope: ctx.rssPerCell ? 'measured run' : 'process lifetime',
+    notes: notes(ctx),
     soaks: ctx.soaks,
     cells,
     failures: ctx.failures,
   };
-  writeFileSync(join(ROOT, 'reports', 'bench-service.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\n${table(cells, ctx.failures)}\n\n${targetLines(report).join('\n')}\n\n${report.notes.join('\n')}\n`);
+  writeFileSync(REPORT, `${JSON.stringify(report, null, 2)}\n`);
   progress('wrote reports/bench-service.json');
+  writeDocs(report);
   if (ctx.failures.length) process.exitCode = 1;
 }
 

@@ -156,7 +156,7 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
   app.addHook('preClose', async () => {
     closing = true;
   });
-  // Security headers (helmet's defaults: CSP, HSTS, nosniff, …) and the request id on
+  // Security headers (OWASP's set for a JSON API: CSP, HSTS, nosniff, …) and the request id on
   // every answer, errors included. Callback-style hooks: no promise per request.
   const headers = { ...securityHeaders() };
   app.addHook('onRequest', (request, reply, done) => {

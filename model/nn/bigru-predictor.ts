@@ -32,9 +32,12 @@ function addVecMat(out: Float32Array, v: Float32Array, m: Float32Array, rows: nu
 /**
  * Serving-time BiGRU forward pass in plain typed-array code (no TF.js kernel launches:
  * per-step op overhead would dominate a single sentence). Input projections x·W + b
- * depend only on the token, so they are cached per token id; the recurrent products
- * run per step. Matches the tf.layers Bidirectional(GRU) export within float rounding
- * (a test checks it).
+ * depend only on the token, so they are cached per token id; the recurrent steps run
+ * per token. Where WebAssembly SIMD is available (Node 20 has it) each direction is one
+ * call into the fused kernel of kernels/vecmat.wat: the token projections are copied
+ * into its memory in step order and the whole recurrence, gates included, runs there,
+ * four lanes at a time. Elsewhere a JavaScript loop does the same. Both match the
+ * tf.layers Bidirectional(GRU) export within float rounding (tests check it).
  */
 export class BiGruPredictor {
   private readonly cache: [Map<number, Float32Array>, Map<number, Float32Array>] = [new Map(), new Map()];
@@ -44,39 +47,37 @@ export class BiGruPredictor {
   private readonly gates: Float32Array;
   private readonly cand: Float32Array;
   private readonly pooled: Float32Array;
-  /** SIMD kernel and the byte offsets of its operands (recurrent weights per direction, h, r⊙h, gates, candidate). */
-  private readonly simd?: { kernel: VecMatKernel; u: [number, number]; h: number; rh: number; gates: number; cand: number };
+  /** The fused kernel, the byte offsets of its operands, and a view of its memory (rebuilt when the memory grows). */
+  private readonly simd?: { kernel: VecMatKernel; u: [number, number]; h: number; rh: number; gates: number; cand: number; pooled: number; xs: [number, number]; steps: number; f32: Float32Array };
 
   constructor(
     readonly weights: BiGruWeights,
     opts: { simd?: boolean } = {},
   ) {
     const hidden = weights.config.hidden;
-    const kernel = opts.simd !== false && hidden % 4 === 0 ? createVecMatKernel((6 * hidden * hidden + 5 * hidden) * 4) : undefined;
-    if (kernel) {
-      // The recurrent weights and the step vectors live in the kernel's memory; the
-      // Float32Array views below are what the JavaScript side reads and writes.
-      const u3 = 3 * hidden * hidden * 4;
-      const layout = { u: [0, u3] as [number, number], h: 2 * u3, rh: 2 * u3 + 4 * hidden, gates: 2 * u3 + 8 * hidden, cand: 2 * u3 + 16 * hidden };
-      const buf = kernel.memory.buffer;
-      new Float32Array(buf, layout.u[0], 3 * hidden * hidden).set(weights.forward.recurrent);
-      new Float32Array(buf, layout.u[1], 3 * hidden * hidden).set(weights.backward.recurrent);
-      this.h = new Float32Array(buf, layout.h, hidden);
-      this.rh = new Float32Array(buf, layout.rh, hidden);
-      this.gates = new Float32Array(buf, layout.gates, 2 * hidden);
-      this.cand = new Float32Array(buf, layout.cand, hidden);
-      this.simd = { kernel, ...layout };
-    } else {
-      this.h = new Float32Array(hidden);
-      this.rh = new Float32Array(hidden);
-      this.gates = new Float32Array(2 * hidden);
-      this.cand = new Float32Array(hidden);
-    }
+    this.h = new Float32Array(hidden);
+    this.rh = new Float32Array(hidden);
+    this.gates = new Float32Array(2 * hidden);
+    this.cand = new Float32Array(hidden);
     this.next = new Float32Array(hidden);
     this.pooled = new Float32Array(2 * hidden);
+    const steps = 128;
+    const u3 = 3 * hidden * hidden * 4;
+    const scratch = 2 * u3;
+    const xs0 = scratch + 7 * hidden * 4;
+    const kernel = opts.simd !== false && hidden % 4 === 0 ? createVecMatKernel(xs0 + 2 * steps * 3 * hidden * 4) : undefined;
+    if (kernel) {
+      // Recurrent weights of both directions, then h, r⊙h, gates (2·hidden), candidate,
+      // pooled (2·hidden: forward then backward), then the two directions' projections.
+      const layout = { u: [0, u3] as [number, number], h: scratch, rh: scratch + 4 * hidden, gates: scratch + 8 * hidden, cand: scratch + 16 * hidden, pooled: scratch + 20 * hidden };
+      const f32 = new Float32Array(kernel.memory.buffer);
+      f32.set(weights.forward.recurrent, layout.u[0] / 4);
+      f32.set(weights.backward.recurrent, layout.u[1] / 4);
+      this.simd = { kernel, ...layout, xs: [xs0, xs0 + steps * 3 * hidden * 4], steps, f32 };
+    }
   }
 
-  /** Whether the recurrent products run in the WebAssembly SIMD kernel. */
+  /** Whether the recurrent steps run in the WebAssembly SIMD kernel. */
   get usesSimd(): boolean {
     return this.simd !== undefined;
   }
@@ -105,7 +106,7 @@ export class BiGruPredictor {
     return row;
   }
 
-  /** Writes ReLU(max over steps) of one direction into pooled[offset…]. */
+  /** Writes ReLU(max over steps) of one direction into pooled[offset…] (the JavaScript path). */
   private run(dir: 0 | 1, ids: Int32Array, reverse: boolean, offset: number): void {
     const hidden = this.weights.config.hidden;
     const w: GruDirectionWeights = dir === 0 ? this.weights.forward : this.weights.backward;
@@ -119,21 +120,14 @@ export class BiGruPredictor {
       const x = this.projection(dir, ids[reverse ? n - 1 - s : s] as number);
       // z and r pre-activations: x·Wzr + b + h·Uzr (h is all zeros at the first step)
       gates.set(x.subarray(0, 2 * hidden));
-      const simd = this.simd;
-      if (s > 0) {
-        if (simd) simd.kernel.addVecMat(simd.gates, simd.h, simd.u[dir], hidden, cols, 2 * hidden);
-        else addVecMat(gates, h, u, hidden, cols, 0, 2 * hidden);
-      }
+      if (s > 0) addVecMat(gates, h, u, hidden, cols, 0, 2 * hidden);
       for (let j = 0; j < hidden; j++) {
         const r = 1 / (1 + Math.exp(-(gates[hidden + j] as number)));
         rh[j] = r * (h[j] as number);
       }
       // candidate: x·Wh + b + (r ⊙ h)·Uh
       cand.set(x.subarray(2 * hidden, 3 * hidden));
-      if (s > 0) {
-        if (simd) simd.kernel.addVecMat(simd.cand, simd.rh, simd.u[dir] + 8 * hidden, hidden, cols, hidden);
-        else addVecMat(cand, rh, u, hidden, cols, 2 * hidden, hidden);
-      }
+      if (s > 0) addVecMat(cand, rh, u, hidden, cols, 2 * hidden, hidden);
       for (let j = 0; j < hidden; j++) {
         const z = 1 / (1 + Math.exp(-(gates[j] as number)));
         const hj = z * (h[j] as number) + (1 - z) * Math.tanh(cand[j] as number);
@@ -144,13 +138,52 @@ export class BiGruPredictor {
     }
   }
 
+  /** Both directions in the fused kernel; returns the pooled features (a view of its memory). */
+  private runSimd(ids: Int32Array): Float32Array {
+    const simd = this.simd as NonNullable<BiGruPredictor['simd']>;
+    const hidden = this.weights.config.hidden;
+    const cols = 3 * hidden;
+    const n = ids.length;
+    if (n > simd.steps) this.growSteps(n);
+    const f32 = simd.f32;
+    const fwd = simd.xs[0] / 4;
+    const bwd = simd.xs[1] / 4;
+    for (let s = 0; s < n; s++) {
+      const id = ids[s] as number;
+      f32.set(this.projection(0, id), fwd + s * cols);
+      f32.set(this.projection(1, id), bwd + (n - 1 - s) * cols);
+    }
+    const { kernel, h, gates, cand, rh, pooled } = simd;
+    kernel.gruDirection(simd.u[0], simd.xs[0], n, hidden, h, gates, cand, rh, pooled);
+    kernel.gruDirection(simd.u[1], simd.xs[1], n, hidden, h, gates, cand, rh, pooled + 4 * hidden);
+    return f32.subarray(pooled / 4, pooled / 4 + 2 * hidden);
+  }
+
+  /** Room for sequences of `n` steps: grows the kernel's memory (which detaches the old view). */
+  private growSteps(n: number): void {
+    const simd = this.simd as NonNullable<BiGruPredictor['simd']>;
+    const rowBytes = 3 * this.weights.config.hidden * 4;
+    const steps = Math.max(n, 2 * simd.steps);
+    const need = simd.xs[0] + 2 * steps * rowBytes;
+    const pages = Math.ceil((need - simd.kernel.memory.buffer.byteLength) / 65536);
+    if (pages > 0) simd.kernel.memory.grow(pages);
+    simd.steps = steps;
+    simd.xs[1] = simd.xs[0] + steps * rowBytes;
+    simd.f32 = new Float32Array(simd.kernel.memory.buffer);
+  }
+
   /** P(positive) for one unpadded token-id sequence. */
   predict(ids: Int32Array): number {
     const hidden = this.weights.config.hidden;
-    this.run(0, ids, false, 0);
-    this.run(1, ids, true, hidden);
+    let pooled = this.pooled;
+    if (this.simd) pooled = this.runSimd(ids);
+    else {
+      this.run(0, ids, false, 0);
+      this.run(1, ids, true, hidden);
+    }
+    const out = this.weights.outKernel;
     let logit = this.weights.outBias;
-    for (let j = 0; j < 2 * hidden; j++) logit += (this.pooled[j] as number) * (this.weights.outKernel[j] as number);
+    for (let j = 0; j < 2 * hidden; j++) logit += (pooled[j] as number) * (out[j] as number);
     return 1 / (1 + Math.exp(-logit));
   }
 }
