@@ -31749,6 +31749,17 @@ var SPEC_SCHEMA = {
             enabled: { type: "boolean", default: false },
             ratio: { type: "number", minimum: 0, maximum: 2, default: 0.3 }
           }
+        },
+        negationAugmentation: {
+          type: "object",
+          additionalProperties: false,
+          default: {},
+          description: "negated phrases with the opposite label, built from the training split's one-word examples (model/data/negation-augment.ts)",
+          properties: {
+            enabled: { type: "boolean", default: false },
+            ratio: { type: "number", minimum: 0, maximum: 1, default: 1, description: "share of the polar words used" },
+            framesPerWord: { type: "integer", minimum: 1, maximum: 6, default: 2 }
+          }
         }
       }
     },
@@ -31778,7 +31789,36 @@ var SPEC_SCHEMA = {
             epochs: { type: "integer", minimum: 1, maximum: 100, default: 6 },
             batchSize: { type: "integer", minimum: 1, maximum: 4096, default: 32 },
             learningRate: { type: "number", exclusiveMinimum: 0, maximum: 1, default: 0.05 },
-            share: { type: "number", minimum: 0, maximum: 1, default: 0.4, description: "weight of this member in the final probability" }
+            share: { type: "number", minimum: 0, maximum: 1, default: 0.4, description: "weight of this member in the final probability" },
+            negation: {
+              enum: ["none", "mark", "add"],
+              default: "none",
+              description: 'negation scope marking: "mark" turns tokens after a negator (up to punctuation) into NEG_token, "add" adds NEG_token unigrams'
+            },
+            negationLexicon: {
+              type: "object",
+              additionalProperties: false,
+              default: {},
+              description: `two-stage: the first model's unigram weights become a polarity lexicon, and the summed polarity inside negation scopes one more feature (needs negation "mark" or "add")`,
+              properties: {
+                enabled: { type: "boolean", default: false },
+                size: { type: "integer", minimum: 1, maximum: 2e5, default: 5e3 },
+                clip: { type: "number", exclusiveMinimum: 0, maximum: 100, default: 4 }
+              }
+            },
+            subword: {
+              type: "object",
+              additionalProperties: false,
+              default: {},
+              description: "hashed character n-grams of every token (fastText-style), so unseen words keep a signal",
+              properties: {
+                enabled: { type: "boolean", default: false },
+                minN: { type: "integer", minimum: 1, maximum: 8, default: 3 },
+                maxN: { type: "integer", minimum: 1, maximum: 8, default: 5 },
+                buckets: { type: "integer", minimum: 16, maximum: 2e6, default: 1e5 },
+                weight: { type: "number", exclusiveMinimum: 0, maximum: 4, default: 0.5, description: "L2 norm of the subword block relative to the word n-grams" }
+              }
+            }
           }
         }
       }
