@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { ArtifactError, ValidationError } from '../errors.js';
 import { initBackend } from '../nn/backend.js';
 import { deserializeLayersModel, extractEnsemble, serializeLayersModel, buildLayersModel, WEIGHTS_FILE } from '../nn/layers-export.js';
+import { NEGATION_VERSION } from '../text/negation.js';
 import type { EnsembleWeights } from '../nn/layers-export.js';
 import { SentimentModel } from '../inference/sentiment-model.js';
 import type { TokenizerFile } from '../inference/sentiment-model.js';
@@ -120,6 +121,7 @@ function validateTokenizerFile(doc: unknown, path: string): TokenizerFile {
   const problems: string[] = [];
   if (typeof t?.tokenizer !== 'string') problems.push('"tokenizer" must be a string');
   if (!Number.isInteger(t?.max_tokens) || (t?.max_tokens as number) < 1) problems.push('"max_tokens" must be a positive integer');
+  if (t?.negation !== undefined && t.negation !== NEGATION_VERSION) problems.push(`"negation" is ${JSON.stringify(t.negation)}; this code marks negation as ${NEGATION_VERSION}`);
   problems.push(...validateVocabularyJSON(t?.vocabulary).map((p) => `vocabulary: ${p}`));
   if (problems.length) throw new ValidationError(`${path} is not a valid tokenizer file`, problems);
   return t as TokenizerFile;

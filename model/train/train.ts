@@ -10,6 +10,7 @@ import { pretrainedMatrix, PRETRAINED_DIM } from '../nn/pretrained.js';
 import type { TokenizerFile } from '../inference/sentiment-model.js';
 import { UNK_ID, Vocabulary } from '../text/vocabulary.js';
 import { tokenize, TOKENIZER_VERSION } from '../text/tokenizer.js';
+import { markNegation, NEGATION_VERSION } from '../text/negation.js';
 import type { ModelSpec } from '../spec/spec.js';
 import type { Example } from '../types.js';
 import { createRng } from '../util/random.js';
@@ -41,9 +42,9 @@ export interface TrainedModel {
   pretrainedCoverage: number | null;
 }
 
-export function encodeExamples(examples: readonly Example[], vocabulary: Vocabulary, maxTokens: number): EncodedSplit {
+export function encodeExamples(examples: readonly Example[], vocabulary: Vocabulary, maxTokens: number, negation = false): EncodedSplit {
   const sequences = examples.map((e) => {
-    const tokens = tokenize(e.text);
+    const tokens = negation ? markNegation(tokenize(e.text)) : tokenize(e.text);
     return vocabulary.encode(tokens, Math.min(tokens.length, maxTokens));
   });
   return { sequences, labels: Uint8Array.from(examples, (e) => e.label) };
@@ -99,7 +100,9 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
   const tr = spec.training;
 
   const trainTokens = inputs.train.map((e) => tokenize(e.text));
-  let vocabulary = Vocabulary.build(trainTokens, { minCount: spec.preprocessing.minCount });
+  // The neural members may read negation-marked tokens (NEG_w after a negator); the n-gram member marks its own.
+  const negation = arch.negation === 'mark';
+  let vocabulary = Vocabulary.build(negation ? trainTokens.map(markNegation) : trainTokens, { minCount: spec.preprocessing.minCount });
   let tokens = vocabulary.toJSON().tokens;
   const rng = createRng(tr.seed);
   let base: Float32Array;
@@ -136,8 +139,8 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
     }
   }
   const maxTokens = spec.preprocessing.maxTokens;
-  const train = encodeExamples(inputs.train, vocabulary, maxTokens);
-  const dev = inputs.dev && inputs.dev.length > 0 ? encodeExamples(inputs.dev, vocabulary, maxTokens) : undefined;
+  const train = encodeExamples(inputs.train, vocabulary, maxTokens, negation);
+  const dev = inputs.dev && inputs.dev.length > 0 ? encodeExamples(inputs.dev, vocabulary, maxTokens, negation) : undefined;
 
   const architecture: MemberArchitecture =
     arch.type === 'bigru'
@@ -244,7 +247,7 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
     );
     linear = { vocab, weights };
   }
-  const tokenizer: TokenizerFile = { tokenizer: TOKENIZER_VERSION, max_tokens: maxTokens, vocabulary: vocabulary.toJSON(), ...(linear ? { ngrams: linear.vocab } : {}) };
+  const tokenizer: TokenizerFile = { tokenizer: TOKENIZER_VERSION, max_tokens: maxTokens, vocabulary: vocabulary.toJSON(), ...(linear ? { ngrams: linear.vocab } : {}), ...(negation ? { negation: NEGATION_VERSION } : {}) };
   const weights = members.map((m) => m.weights);
   const ensemble: EnsembleWeights = {
     cnn: weights.filter((w): w is TextCnnWeights => w.kind === 'text-cnn'),

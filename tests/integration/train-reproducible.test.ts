@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadExamples } from '../../model/data/loaders.js';
 import { parseSpec } from '../../model/spec/spec.js';
 import type { ModelSpec } from '../../model/spec/spec.js';
+import { NEGATION_VERSION } from '../../model/text/negation.js';
 import { trainModel } from '../../model/train/train.js';
 import type { TrainedModel } from '../../model/train/train.js';
 import type { Example } from '../../model/types.js';
@@ -84,4 +85,34 @@ describe('seeded training', () => {
     const epochLines = lines.filter((l) => /member \d\/2 epoch 1\/1 loss \d\.\d{4} dev_acc \d\.\d{4}.* ETA /.test(l));
     expect(epochLines).toHaveLength(2);
   });
+});
+
+describe('negation marks for the neural members (architecture.negation: "mark")', () => {
+  it('the vocabulary holds NEG_ words, the tokenizer file says so, and the served model encodes negated words as them', async () => {
+    const marked = parseSpec({
+      name: 'tiny',
+      task: 'binary-text-classification',
+      dataset: { train: 'sst2:train_sentences' },
+      architecture: { type: 'bigru', hidden: 8, pretrained: null, embeddingDim: 12, ensemble: 1, negation: 'mark' },
+      preprocessing: { minCount: 1 },
+      training: { epochs: 1, batchSize: 32, seed: 7, parallel: 0 },
+    });
+    const extra: Example[] = [
+      { text: 'this is not good .', label: 0 },
+      { text: 'good fun', label: 1 },
+    ];
+    const t = await trainModel({ spec: marked, train: [...train, ...extra], dev, cacheDir, backend: 'wasm' });
+    expect(t.tokenizer.negation).toBe(NEGATION_VERSION);
+    const tokens = t.tokenizer.vocabulary.tokens;
+    expect(tokens).toContain('NEG_good');
+    const { SentimentModel } = await import('../../model/inference/sentiment-model.js');
+    const model = new SentimentModel({ name: 'tiny', version: '0.0.1' } as never, t.tokenizer, t.ensemble);
+    const ids = [...model.encode('not good')];
+    expect(ids.map((i) => tokens[i])).toEqual(['not', 'NEG_good']);
+    expect([...model.encode('good')].map((i) => tokens[i])).toEqual(['good']);
+    // A model trained without marks reads the words as they are.
+    const plain = await trainModel({ spec: parseSpec({ ...JSON.parse(JSON.stringify(marked)), architecture: { ...marked.architecture, negation: 'none' } }), train: [...train, ...extra], dev, cacheDir, backend: 'wasm' });
+    expect(plain.tokenizer.negation).toBeUndefined();
+    expect(plain.tokenizer.vocabulary.tokens.some((w) => w.startsWith('NEG_'))).toBe(false);
+  }, 120_000);
 });
