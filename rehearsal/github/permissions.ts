@@ -137,9 +137,13 @@ export const REQUIREMENTS: Readonly<Record<string, Requirement>> = {
   // Public profiles: any authenticated caller (setup resolves the CEO logins to ids for environment reviewers).
   'users/get-by-username': [],
   // Enabling Pages is a repository setting: administration (and pages) write; a job token never has it.
+  'repos/get-pages': r('pages'),
   'repos/create-pages-site': w('administration'),
   'repos/update-information-about-pages-site': w('administration'),
   'repos/delete-pages-site': w('administration'),
+  // deploy-pages creates and polls its deployment with the job token: pages write / read.
+  'repos/create-pages-deployment': w('pages'),
+  'repos/get-pages-deployment': r('pages'),
   // Code scanning.
   'code-scanning/upload-sarif': w('security-events'),
 };
