@@ -38,7 +38,7 @@ import { resolveDatasetFile } from '../model/data/resolve.js';
 import { loadArtifact } from '../model/artifact/artifact.js';
 import { loadConfig } from '../service/config.js';
 import { table, targetLines, withServiceSection } from './benchmarks-doc.js';
-import type { ServiceReport } from './benchmarks-doc.js';
+import type { ReportCell, ReportSoak, ServiceReport } from './benchmarks-doc.js';
 import { parseWrkOutput } from './wrk-output.js';
 import type { WrkResult } from './wrk-output.js';
 
@@ -67,25 +67,10 @@ interface ServerSpec {
   soak?: boolean;
 }
 
-interface Soak {
-  server: string;
-  label: string;
-  conns: number;
-  seconds: number;
-  rssAfterWarmupMb: number | null;
-  rssAfterSoakMb: number | null;
-  wrk: WrkResult;
-}
+type Soak = ReportSoak;
 
-interface Cell {
-  server: string;
-  label: string;
-  conns: number;
-  wrk: WrkResult;
-  /** Peak resident set of the server process, MB (see rssScope). */
-  rss_mb: number | null;
-  seconds: number;
-}
+/** rss_mb: peak resident set of the server process, MB (see rssScope). */
+type Cell = ReportCell;
 
 interface Failure {
   server: string;
@@ -420,7 +405,7 @@ function notes(ctx: Context): string[] {
     `- each cell: ${ctx.opts.warmupS} s warm-up, then ${ctx.opts.durationS} s measured (wrk --latency, --timeout ${WRK_TIMEOUT_S}s); bodies: ${ctx.bodies} distinct SST-2 test sentences, POST /v1/predict {"text": …}, each thread at its own offset.`,
     `- errors = non-2xx answers + wrk socket errors. RSS = peak resident set (VmHWM) of the server process ${ctx.rssPerCell ? 'during the measured run (reset after warm-up)' : 'since it started (the per-cell reset was refused)'}.`,
     `- ours is one process (one event loop for HTTP, plus its inference threads); stub and floor are one thread; the peer is one process per uvicorn worker.`,
-    `- ours defaults: INFERENCE_THREADS=${loadConfig({}).inferenceThreads} on this machine (cores − 1), micro-batching MICROBATCH_MAX_WAIT_MS=0 (one model call per event-loop turn, up to 32 texts); "no batching" = MICROBATCH_MAX_TEXTS=1. All ours rows run with RATE_LIMIT_MAX=0 so the single load-generating IP is not throttled; load shedding stays on (its 503s would count as errors).`,
+    `- ours defaults: INFERENCE_THREADS=${loadConfig({}).inferenceThreads} (the default: cores − 1, at most 4), micro-batching MICROBATCH_MAX_WAIT_MS=0 (one model call per event-loop turn, up to 32 texts); "no batching" = MICROBATCH_MAX_TEXTS=1. All ours rows run with RATE_LIMIT_MAX=0 so the single load-generating IP is not throttled; load shedding stays on (its 503s would count as errors).`,
     `- default cache: ${ctx.defaultCache} entries${ctx.defaultCache >= ctx.bodies ? ` ≥ ${ctx.bodies} distinct bodies, so after warm-up that row measures cache hits only (an upper bound)` : ''}.`,
     '- stub: our app (security headers, request ids, metrics, schemas, logger) with a model that returns a constant, same env as "no batching, cache off"; floor: bare Fastify with a {text: string} body schema.',
   ];

@@ -1,11 +1,10 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { createClient } from '../actions/shared/src/github.js';
 import { GitopsMlError } from '../model/errors.js';
-import { CONTENT_SECURITY_POLICY, MARKDOWN_DATA_ID, PAGE_SCRIPTS, PAGE_STYLES, embedJson, escapeHtml } from '../rehearsal/report/html.js';
-import { libraryAssets } from '../rehearsal/report/index.js';
-import { REPORT_CSS, REPORT_SCRIPT } from '../rehearsal/report/page-assets.js';
+import { escapeHtml, pageDocument } from '../rehearsal/report/html.js';
+import { writePageAssets } from '../rehearsal/report/index.js';
 import type { SiteInputs, SitePage, SiteRelease } from './build.js';
 
 /**
@@ -62,45 +61,25 @@ main.site { max-width: 980px; margin: 0 auto; padding: 0 1em 3em; }
 
 function pageHtml(page: SitePage, pages: readonly SitePage[], siteTitle: string): string {
   const up = posix.relative(posix.dirname(page.path), '.') || '.';
-  const asset = (f: string): string => `${up}/assets/${f}`;
   const link = (to: string): string => posix.relative(posix.dirname(page.path), to) || posix.basename(to);
   const guides = pages.filter((p) => p.path.startsWith('guides/'));
   const models = pages.filter((p) => p.path.startsWith('models/'));
   const nav = [`<a href="${escapeHtml(link('index.html'))}">${escapeHtml(siteTitle)}</a>`, ...models.map((m) => `<a href="${escapeHtml(link(m.path))}">${escapeHtml(m.title.replace(/ — model card$/, ''))}</a>`), `<a href="${escapeHtml(link('api.html'))}">API</a>`, ...guides.map((g) => `<a href="${escapeHtml(link(g.path))}">${escapeHtml(g.title)}</a>`)];
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CONTENT_SECURITY_POLICY)}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(page.title)}</title>`,
-    ...PAGE_STYLES.map((s) => `<link rel="stylesheet" href="${escapeHtml(asset(s))}">`),
-    `<link rel="stylesheet" href="${escapeHtml(asset('site.css'))}">`,
-    '</head>',
-    '<body>',
+  const body = [
     '<main class="site">',
     `<nav class="site-nav">${nav.join(' ')}</nav>`,
     '<noscript><p class="warning">The pages are Markdown rendered by their scripts: enable JavaScript to read them.</p></noscript>',
     `<article class="markdown-body" data-md="page" data-flavor="document"><p class="muted">Rendering…</p></article>`,
     '</main>',
-    `<script type="application/json" id="${MARKDOWN_DATA_ID}">${embedJson({ page: page.markdown })}</script>`,
-    ...PAGE_SCRIPTS.map((s) => `<script src="${escapeHtml(asset(s))}"></script>`),
-    '</body>',
-    '</html>',
-    '',
   ].join('\n');
+  return pageDocument({ title: page.title, assets: `${up}/assets`, body, markdown: { page: page.markdown }, extraStyles: ['site.css'] }).join('\n');
 }
 
 /** Writes the pages and assets/ under `outDir`; returns the written page paths. */
 export function writeSite(outDir: string, pages: readonly SitePage[], siteTitle: string): string[] {
   const root = resolve(outDir);
-  const assets = join(root, 'assets');
-  mkdirSync(assets, { recursive: true });
-  for (const a of libraryAssets()) copyFileSync(a.from, join(assets, a.name));
-  writeFileSync(join(assets, 'report.js'), REPORT_SCRIPT);
-  writeFileSync(join(assets, 'report.css'), REPORT_CSS);
-  writeFileSync(join(assets, 'site.css'), SITE_CSS);
+  writePageAssets(join(root, 'assets'));
+  writeFileSync(join(root, 'assets', 'site.css'), SITE_CSS);
   const written: string[] = [];
   for (const p of pages) {
     const file = join(root, p.path);

@@ -251,6 +251,15 @@ export function renderReportHtml(data: ReportData): string {
     section('deployments', 'Deployments', data.deployments.map(deploymentHtml).join('\n') + environmentsHtml(data.environments), 'No deployments.'),
     '</main>',
   ].join('\n');
+  return pageDocument({ title: data.title, assets: 'assets', body, markdown: data.markdown }).join('\n');
+}
+
+/**
+ * A whole page around `body` that the page script renders: the CSP, the style sheets, the
+ * Markdown sources as a JSON data block, and the scripts, all from `assets` (a relative
+ * URL). Shared by the report and the documentation site. Returns its lines.
+ */
+export function pageDocument(o: { title: string; assets: string; body: string; markdown: Record<string, string>; extraStyles?: readonly string[] }): string[] {
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -259,15 +268,15 @@ export function renderReportHtml(data: ReportData): string {
     `<meta http-equiv="Content-Security-Policy" content="${e(CONTENT_SECURITY_POLICY)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
-    `<title>${e(data.title)}</title>`,
-    ...PAGE_STYLES.map((s) => `<link rel="stylesheet" href="assets/${s}">`),
+    `<title>${e(o.title)}</title>`,
+    ...[...PAGE_STYLES, ...(o.extraStyles ?? [])].map((s) => `<link rel="stylesheet" href="${e(`${o.assets}/${s}`)}">`),
     '</head>',
     '<body>',
-    body,
-    `<script type="application/json" id="${MARKDOWN_DATA_ID}">${embedJson(data.markdown)}</script>`,
-    ...PAGE_SCRIPTS.map((s) => `<script src="assets/${s}"></script>`),
+    o.body,
+    `<script type="application/json" id="${MARKDOWN_DATA_ID}">${embedJson(o.markdown)}</script>`,
+    ...PAGE_SCRIPTS.map((s) => `<script src="${e(`${o.assets}/${s}`)}"></script>`),
     '</body>',
     '</html>',
     '',
-  ].join('\n');
+  ];
 }

@@ -46,14 +46,18 @@ export interface WrittenReport {
   data: ReportData;
 }
 
-/** Writes dir/index.html and dir/assets/*; returns the page's path. */
-export function writeReport(dir: string, input: ReportInput): WrittenReport {
-  const root = resolve(dir);
-  const assets = join(root, 'assets');
+/** Writes `assets` (a directory): the library builds, the page script and its style sheet. */
+export function writePageAssets(assets: string): void {
   mkdirSync(assets, { recursive: true });
   for (const a of libraryAssets()) copyFileSync(a.from, join(assets, a.name));
   writeFileSync(join(assets, 'report.js'), REPORT_SCRIPT);
   writeFileSync(join(assets, 'report.css'), REPORT_CSS);
+}
+
+/** Writes dir/index.html and dir/assets/*; returns the page's path. */
+export function writeReport(dir: string, input: ReportInput): WrittenReport {
+  const root = resolve(dir);
+  writePageAssets(join(root, 'assets'));
   const data = buildReportData(input);
   const index = join(root, 'index.html');
   writeFileSync(index, renderReportHtml(data));
