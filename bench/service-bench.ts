@@ -22,15 +22,20 @@
  *
  * Options: --duration S (10), --warmup S (2), --soak S (120; 0 skips), --conns 1,16,64,
  * --only id,id (ids: ours, ours-2threads, ours-main, ours-main-nobatch, ours-cache, stub,
- * floor, peer, peer-2workers), --docs-only (re-render the docs from the last report).
+ * floor, peer, peer-2workers), --docs-only (re-render the docs from the last report),
+ * --profile (run every Node server, ours, stub and floor, under `node --cpu-prof`; the
+ * peer is not profiled; each server's profiles land in reports/profiles/<id>/ and their
+ * summaries, self time by function and by package over the measured runs, in
+ * reports/profiles/<id>.md, see bench/cpu-profile.ts; profiling skews the timings, so a
+ * --profile run writes neither reports/bench-service.json nor docs/BENCHMARKS.md).
  * MODEL_DIR picks the artifact (default: the newest under model/artifacts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { METADATA_FILE, newestArtifactDir } from '../model/artifact/artifact.js';
@@ -38,6 +43,7 @@ import { resolveDatasetFile } from '../model/data/resolve.js';
 import { loadArtifact } from '../model/artifact/artifact.js';
 import { loadConfig } from '../service/config.js';
 import { table, targetLines, withServiceSection } from './benchmarks-doc.js';
+import { parseProfile, profileFileInfo, renderProfileSummary, summariseProfile } from './cpu-profile.js';
 import type { ReportCell, ReportSoak, ServiceReport } from './benchmarks-doc.js';
 import { parseWrkOutput } from './wrk-output.js';
 import type { WrkResult } from './wrk-output.js';
@@ -85,6 +91,7 @@ interface Options {
   conns: number[];
   only?: Set<string>;
   docsOnly: boolean;
+  profile: boolean;
 }
 
 // --- child processes: every one is registered so an error or Ctrl-C never leaves a server behind ---
@@ -136,6 +143,12 @@ function freePort(): Promise<number> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Under --profile a server writes its profiles while exiting (a few MB after a soak): more time before SIGKILL, which would lose them. */
+const PROFILE_EXIT_MS = 30_000;
+
+/** The clock of a .cpuprofile's timestamps on Linux (CLOCK_MONOTONIC, µs), the same in every process. */
+const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
 interface Running {
   child: ChildProcess;
   pid: number;
@@ -161,11 +174,11 @@ async function waitReady(child: ChildProcess, base: string, timeoutMs: number, t
   throw new Error(`${label} was not ready after ${timeoutMs / 1000} s:\n${tail()}`);
 }
 
-async function startServer(spec: ServerSpec): Promise<Running> {
+/** With profileDir (a Node server under --profile), node writes a .cpuprofile per thread there when the process exits. */
+async function startServer(spec: ServerSpec, profileDir?: string): Promise<Running> {
   const port = await freePort();
-  const child = track(
-    spawn(spec.command, spec.args, { cwd: ROOT, env: { ...baseEnv(), ...spec.env, PORT: String(port), HOST }, stdio: ['ignore', 'pipe', 'pipe'] }),
-  );
+  const args = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, ...spec.args] : spec.args;
+  const child = track(spawn(spec.command, args, { cwd: ROOT, env: { ...baseEnv(), ...spec.env, PORT: String(port), HOST }, stdio: ['ignore', 'pipe', 'pipe'] }));
   const tail = captureTail(child);
   const spawnError = new Promise<never>((_, rej) => child.once('error', (e) => rej(new Error(`cannot start ${spec.command}: ${e.message}`))));
   const base = `http://${HOST}:${port}`;
@@ -173,19 +186,19 @@ async function startServer(spec: ServerSpec): Promise<Running> {
     await Promise.race([waitReady(child, base, spec.readyTimeoutMs, tail, spec.label), spawnError]);
   } catch (e) {
     // A server that never became ready may still be running (training, hung): do not leave it.
-    await stopServer(child);
+    await stopServer(child, profileDir ? PROFILE_EXIT_MS : undefined);
     throw e;
   }
   return { child, pid: child.pid as number, url: `${base}/v1/predict` };
 }
 
-/** SIGTERM (all our servers exit cleanly on it), SIGKILL if one hangs. */
-async function stopServer(child: ChildProcess): Promise<void> {
+/** SIGTERM (all our servers exit cleanly on it: process.exit after closing), SIGKILL if one hangs for graceMs. */
+async function stopServer(child: ChildProcess, graceMs = 5000): Promise<void> {
   // No pid: the spawn itself failed, there is nothing to stop.
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   child.kill('SIGTERM');
-  const killed = await Promise.race([exited.then(() => false), sleep(5000).then(() => true)]);
+  const killed = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
   if (killed) {
     child.kill('SIGKILL');
     await exited;
@@ -264,13 +277,24 @@ function charge(seconds: number): string {
   return `[${Math.round((100 * plan.doneS) / Math.max(1, plan.totalS))}% of the load, ${mmss(elapsed)} elapsed, ~${mmss(left)} of load left]`;
 }
 
+interface ServerResult {
+  cells: Cell[];
+  rssPerCell: boolean;
+  soak?: Soak;
+  pid: number;
+  /** When each measured wrk run went (nowUs), to count only their samples in a profile. */
+  windows: { startUs: number; endUs: number }[];
+}
+
 /** One server: start, then per connection count a warm-up run and a measured run, then stop. */
-async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string): Promise<{ cells: Cell[]; rssPerCell: boolean; soak?: Soak }> {
+async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string, profileDir?: string): Promise<ServerResult> {
   const started = performance.now();
   progress(`${spec.label}: starting…`);
-  const server = await startServer(spec);
+  const server = await startServer(spec, profileDir);
   const cells: Cell[] = [];
+  const windows: ServerResult['windows'] = [];
   let rssPerCell = true;
+  let soak: Soak | undefined;
   try {
     await checkPredict(server.url, readFileSync(bodiesFile, 'utf8').split('\n', 1)[0] as string, spec.label);
     progress(`${spec.label}: ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -279,7 +303,9 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string):
       progress(`${spec.label} @ ${conns} conns: ${opts.warmupS} s warm-up + ${opts.durationS} s…`);
       if (opts.warmupS > 0) await runWrk(server.url, conns, opts.warmupS, bodiesFile);
       rssPerCell = resetPeakRss(server.pid) && rssPerCell;
+      const startUs = nowUs();
       const wrk = await runWrk(server.url, conns, opts.durationS, bodiesFile);
+      windows.push({ startUs, endUs: nowUs() });
       const seconds = (performance.now() - t0) / 1000;
       cells.push({ server: spec.id, label: spec.label, conns, wrk, rss_mb: statusMb(server.pid, 'VmHWM'), seconds });
       progress(`  ${wrk.requestsPerSec.toFixed(0)} req/s, p99 ${wrk.latencyMs.p99.toFixed(2)} ms, ${wrk.errors} errors (${seconds.toFixed(1)} s) ${charge(opts.warmupS + opts.durationS)}`);
@@ -291,21 +317,70 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string):
       await runWrk(server.url, conns, 10, bodiesFile);
       const rssAfterWarmupMb = statusMb(server.pid, 'VmRSS');
       const wrk = await runWrk(server.url, conns, opts.soakS, bodiesFile);
-      const soak = { server: spec.id, label: spec.label, conns, seconds: opts.soakS, rssAfterWarmupMb, rssAfterSoakMb: statusMb(server.pid, 'VmRSS'), wrk };
+      soak = { server: spec.id, label: spec.label, conns, seconds: opts.soakS, rssAfterWarmupMb, rssAfterSoakMb: statusMb(server.pid, 'VmRSS'), wrk };
       progress(`  RSS ${rssAfterWarmupMb?.toFixed(0) ?? '?'} MB → ${soak.rssAfterSoakMb?.toFixed(0) ?? '?'} MB ${charge(10 + opts.soakS)}`);
-      return { cells, rssPerCell, soak };
     }
   } finally {
-    await stopServer(server.child);
+    await stopServer(server.child, profileDir ? PROFILE_EXIT_MS : undefined);
   }
-  return { cells, rssPerCell };
+  return { cells, rssPerCell, ...(soak ? { soak } : {}), pid: server.pid, windows };
+}
+
+// --- --profile ---
+
+const PROFILES = join(ROOT, 'reports', 'profiles');
+
+/** Only Node servers can run under --cpu-prof (ours, stub, floor; not the Python peer). */
+const profilable = (spec: ServerSpec): boolean => spec.command === process.execPath;
+
+/** reports/profiles/<id>/, emptied of an earlier run's .cpuprofile files so it holds this run's only. */
+function profileDirFor(spec: ServerSpec): string {
+  const dir = join(PROFILES, spec.id);
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) if (f.endsWith('.cpuprofile')) rmSync(join(dir, f), { force: true });
+  return dir;
+}
+
+/**
+ * Summarises the profiles the server (pid) left in dir, one per thread, over its measured
+ * runs, into reports/profiles/<id>.md; returns that path, or null when it wrote none.
+ */
+function writeProfileSummary(spec: ServerSpec, dir: string, r: ServerResult, command: string): string | null {
+  const files = readdirSync(dir)
+    .map((name) => ({ name, info: profileFileInfo(name) }))
+    .filter((f) => f.info?.pid === r.pid)
+    .sort((a, b) => (a.info?.threadId ?? 0) - (b.info?.threadId ?? 0) || (a.info?.seq ?? 0) - (b.info?.seq ?? 0));
+  if (files.length === 0) return null;
+  const requests = r.cells.reduce((n, c) => n + c.wrk.requests, 0);
+  const conns = r.cells.map((c) => c.conns).join(', ');
+  const out = [
+    `# CPU profile: ${spec.label}`,
+    '',
+    `\`${command}\`, ${new Date().toISOString()}. Profiles (open them in Chrome DevTools' Performance panel or VS Code): ${files.map((f) => `\`${relative(ROOT, join(dir, f.name))}\``).join(', ')}.`,
+    '',
+    `Only samples taken during wrk's measured runs count (${r.cells.length} run${r.cells.length === 1 ? '' : 's'}, at ${conns} connections); start-up, warm-ups${r.soak ? ' and the RSS soak' : ''} are left out. µs/req divides by the ${requests.toLocaleString('en-US')} requests wrk counted in those runs. The profiler slows the server down: read the shares, not the absolute times, and take throughput from a run without --profile.`,
+  ];
+  for (const f of files) {
+    const profile = parseProfile(readFileSync(join(dir, f.name), 'utf8'), f.name);
+    let summary = summariseProfile(profile, { requests, root: ROOT, windows: r.windows, top: 15 });
+    let caveat = '';
+    if (summary.samples === 0) {
+      // The windows are on this process's monotonic clock; a profile on another clock has no sample inside them.
+      summary = summariseProfile(profile, { root: ROOT, top: 15 });
+      caveat = 'No sample fell inside the measured runs (a clock mismatch?): this is the whole profile, start-up included, without per-request figures.\n\n';
+    }
+    out.push('', `## ${f.info?.thread ?? f.name} (\`${f.name}\`)`, '', `${caveat}${renderProfileSummary(summary)}`);
+  }
+  const file = join(PROFILES, `${spec.id}.md`);
+  writeFileSync(file, `${out.join('\n')}\n`);
+  return file;
 }
 
 // --- inputs ---
 
 function parseOptions(): Options {
   const { values } = parseArgs({
-    options: { duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' }, soak: { type: 'string', default: '120' }, conns: { type: 'string', default: '1,16,64' }, only: { type: 'string' }, 'docs-only': { type: 'boolean', default: false } },
+    options: { duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' }, soak: { type: 'string', default: '120' }, conns: { type: 'string', default: '1,16,64' }, only: { type: 'string' }, 'docs-only': { type: 'boolean', default: false }, profile: { type: 'boolean', default: false } },
   });
   const durationS = Number(values.duration);
   const warmupS = Number(values.warmup);
@@ -315,7 +390,8 @@ function parseOptions(): Options {
   if (!Number.isInteger(durationS) || durationS < 1) throw new Error(`--duration must be a whole number of seconds ≥ 1, got ${values.duration}`);
   if (!Number.isInteger(warmupS) || warmupS < 0) throw new Error(`--warmup must be a whole number of seconds ≥ 0, got ${values.warmup}`);
   if (conns.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--conns must be positive integers separated by commas, got ${values.conns}`);
-  return { durationS, warmupS, soakS, conns, only: values.only ? new Set(values.only.split(',')) : undefined, docsOnly: values['docs-only'] };
+  if (values.profile && values['docs-only']) throw new Error('--profile runs the servers; --docs-only only re-renders the docs: pass one of them');
+  return { durationS, warmupS, soakS, conns, only: values.only ? new Set(values.only.split(',')) : undefined, docsOnly: values['docs-only'], profile: values.profile };
 }
 
 function findModelDir(): string {
@@ -412,6 +488,7 @@ function notes(ctx: Context): string[] {
   out.push(`- RSS soaks: after the cells, 10 s at 16 connections, resident set (VmRSS), then ${ctx.opts.soakS} s more at 16 connections, VmRSS again; with inference threads (defaults) and without (INFERENCE_THREADS=0).`);
   out.push('- model cost: the served model loaded in the benchmark process, `score()` of each distinct body text after two warm-up passes, three timed passes (tokenizer, n-grams and the forward pass; no HTTP).');
   out.push('- peer: uvicorn with `--loop uvloop --http httptools`, access log off, one BLAS/OpenMP thread per worker; each worker trains its own copy before listening.');
+  if (ctx.opts.profile) out.push('- PROFILED RUN (--profile): the Node servers ran under `node --cpu-prof`, which slows them down; these numbers are not comparable with a normal run (see reports/profiles/).');
   // The first line says what failed, the last one usually why (the server's own last words).
   for (const f of ctx.failures) {
     const lines = f.error.split('\n').filter((l) => l.trim());
@@ -502,18 +579,34 @@ async function main(): Promise<void> {
   const cellsPlanned = specs.reduce((n, s) => n + opts.conns.length + (s.extraConns?.length ?? 0), 0);
   plan.totalS = cellsPlanned * (opts.durationS + opts.warmupS) + specs.filter((s) => s.soak).length * (opts.soakS > 0 ? 10 + opts.soakS : 0);
   progress(`${specs.length} servers, ${cellsPlanned} cells: ~${mmss(plan.totalS)} of load plus start-ups (the peers train first); ${bodies} bodies`);
+  if (opts.profile) {
+    progress('--profile: the Node servers run under --cpu-prof (profiles and summaries in reports/profiles/); profiling skews the timings, so this run writes neither reports/bench-service.json nor docs/BENCHMARKS.md');
+  }
   progress('model cost in process…');
   const cost = await modelCost(modelDir, bodiesFile);
   progress(`  single text p50 ${cost.p50_ms.toFixed(3)} ms, p99 ${cost.p99_ms.toFixed(3)} ms`);
 
+  const args = process.argv.slice(2);
+  const command = `${process.env.MODEL_DIR ? 'MODEL_DIR=… ' : ''}npm run bench:service${args.length ? ` -- ${args.join(' ')}` : ''}`;
   plan.started = performance.now();
   const cells: Cell[] = [];
   for (const spec of specs) {
     try {
-      const r = await benchServer(spec, opts, bodiesFile);
+      const profileDir = opts.profile && profilable(spec) ? profileDirFor(spec) : undefined;
+      if (opts.profile && !profileDir) progress(`${spec.label}: not profiled (not a Node server)`);
+      const r = await benchServer(spec, opts, bodiesFile, profileDir);
       cells.push(...r.cells);
       ctx.rssPerCell &&= r.rssPerCell;
       if (r.soak) ctx.soaks.push(r.soak);
+      if (profileDir) {
+        // A profile that cannot be summarised is worth a line, not the server's numbers.
+        try {
+          const md = writeProfileSummary(spec, profileDir, r, command);
+          progress(md ? `${spec.label}: CPU profile summary in ${relative(ROOT, md)}` : `${spec.label}: wrote no CPU profile in ${relative(ROOT, profileDir)} (killed before it could exit?)`);
+        } catch (e) {
+          progress(`${spec.label}: cannot summarise its CPU profile: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
     } catch (e) {
       // One broken server (say, python3-fastapi missing) should not throw away the others' numbers.
       const error = e instanceof Error ? e.message : String(e);
@@ -524,10 +617,9 @@ async function main(): Promise<void> {
   progress(`done in ${mmss((performance.now() - plan.started) / 1000)}`);
 
   mkdirSync(join(ROOT, 'reports'), { recursive: true });
-  const args = process.argv.slice(2);
   const report: ServiceReport & Record<string, unknown> = {
     generated_at: new Date().toISOString(),
-    command: `${process.env.MODEL_DIR ? 'MODEL_DIR=… ' : ''}npm run bench:service${args.length ? ` -- ${args.join(' ')}` : ''}`,
+    command,
     machine,
     settings: { duration_s: opts.durationS, warmup_s: opts.warmupS, conns: opts.conns, wrk_timeout_s: WRK_TIMEOUT_S, bodies, wrk: wrkVersion } as ServiceReport['settings'],
     model: { dir: modelDir, ref, test_accuracy: testAccuracy },
@@ -541,9 +633,13 @@ async function main(): Promise<void> {
     failures: ctx.failures,
   };
   process.stdout.write(`\n${table(cells, ctx.failures)}\n\n${targetLines(report).join('\n')}\n\n${report.notes.join('\n')}\n`);
-  writeFileSync(REPORT, `${JSON.stringify(report, null, 2)}\n`);
-  progress('wrote reports/bench-service.json');
-  writeDocs(report);
+  if (opts.profile) {
+    progress('--profile: left reports/bench-service.json and docs/BENCHMARKS.md as they were (profiled timings)');
+  } else {
+    writeFileSync(REPORT, `${JSON.stringify(report, null, 2)}\n`);
+    progress('wrote reports/bench-service.json');
+    writeDocs(report);
+  }
   if (ctx.failures.length) process.exitCode = 1;
 }
 

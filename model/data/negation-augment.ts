@@ -19,7 +19,7 @@
 import type { Example } from '../types.js';
 import { createRng, shuffleInPlace } from '../util/random.js';
 import { tokenize as defaultTokenize } from '../text/tokenizer.js';
-import { NEGATORS } from '../text/negation.js';
+import { closesScope, NEGATORS } from '../text/negation.js';
 import {
   CITIES,
   COUNTRIES,
@@ -34,6 +34,23 @@ import {
 
 /** The frames, `{w}` = a polar word of the training split. Bare phrases, like SST's own. */
 export const NEGATION_FRAMES: readonly string[] = ['not {w}', 'never {w}', "is n't {w}", 'not at all {w}', 'hardly {w}', 'not so {w}'];
+
+/**
+ * Frames that negate a whole short phrase from a distance, `{p}` = a polar training phrase
+ * of 2–4 tokens: a negation often sits on the verb of opinion or on a quantifier, several
+ * words before what it reverses ("do n't believe it is a hopeless mess"). The one-word
+ * frames above only ever put the negator next to the word; a recurrent member trained on
+ * them alone learns that adjacency, not the scope. None of these verbs or frames is the
+ * suite's (its templates use "think", "find", "call", "nothing about"; the test checks).
+ */
+export const NEGATION_CLAUSE_FRAMES: readonly string[] = [
+  "do n't believe it is {p}",
+  'no one could say it is {p}',
+  'never once felt {p}',
+  'not for a second {p}',
+  'hardly anyone would say {p}',
+  'it is not true that it is {p}',
+];
 
 /** Every word the robustness suite's generators use (lower-case): never part of a generated example. */
 export function suiteVocabulary(): Set<string> {
@@ -60,6 +77,8 @@ export interface NegationAugmentOptions {
   ratio: number;
   /** Frames per selected word. Default 1. */
   framesPerWord?: number;
+  /** Share of the eligible short polar phrases negated from a distance (NEGATION_CLAUSE_FRAMES, one each). Default 0. */
+  clauseRatio?: number;
   seed: number;
   tokenize?: (text: string) => string[];
 }
@@ -70,6 +89,9 @@ export interface NegationAugmentReport {
   added: number;
   /** Generated texts already present in training (kept with their own label). */
   skippedExisting: number;
+  /** Short polar phrases eligible for the clause frames, and how many were negated. */
+  polarPhrases: number;
+  clauses: number;
 }
 
 /**
@@ -105,5 +127,29 @@ export function addNegationExamples(train: readonly Example[], opts: NegationAug
       out.push({ text, label: (1 - (lexicon.get(w) as number)) as Example['label'] });
     }
   }
-  return { examples: out, report: { polarWords: lexicon.size, added: out.length - train.length, skippedExisting } };
+  const afterWords = out.length;
+  // Short phrases: 2–4 word tokens, no negator or contrast word, no punctuation, no suite word.
+  const phrases: { toks: string[]; label: Example['label'] }[] = [];
+  const seenPhrase = new Set<string>();
+  for (const e of train) {
+    const toks = tokenize(e.text);
+    if (toks.length < 2 || toks.length > 4) continue;
+    if (!toks.every((t) => /^\p{L}[\p{L}'-]*$/u.test(t) && !NEGATORS.has(t) && !closesScope(t) && !excluded.has(t))) continue;
+    const key = toks.join(' ');
+    if (seenPhrase.has(key)) continue;
+    seenPhrase.add(key);
+    phrases.push({ toks, label: e.label });
+  }
+  const clauseRng = createRng(opts.seed ^ 0x636c6175);
+  const pickedPhrases = shuffleInPlace(phrases, clauseRng).slice(0, Math.round(phrases.length * Math.max(0, Math.min(1, opts.clauseRatio ?? 0))));
+  for (const ph of pickedPhrases) {
+    const frame = NEGATION_CLAUSE_FRAMES[Math.floor(clauseRng.next() * NEGATION_CLAUSE_FRAMES.length)] as string;
+    const text = frame.replace('{p}', ph.toks.join(' '));
+    if (existing.has(tokenize(text).join(' '))) {
+      skippedExisting++;
+      continue;
+    }
+    out.push({ text, label: (1 - ph.label) as Example['label'] });
+  }
+  return { examples: out, report: { polarWords: lexicon.size, added: out.length - train.length, skippedExisting, polarPhrases: phrases.length, clauses: out.length - afterWords } };
 }

@@ -67,7 +67,13 @@ const SEP = ' ';
 
 export function ngramsOf(tokens: readonly string[], maxN: number): string[] {
   const out: string[] = [];
-  for (let n = 1; n <= maxN; n++) for (let i = 0; i + n <= tokens.length; i++) out.push(tokens.slice(i, i + n).join(SEP));
+  for (let n = 1; n <= maxN; n++) {
+    for (let i = 0; i + n <= tokens.length; i++) {
+      let g = tokens[i] as string;
+      for (let k = 1; k < n; k++) g += SEP + (tokens[i + k] as string);
+      out.push(g);
+    }
+  }
   return out;
 }
 
@@ -160,18 +166,76 @@ function addTfIdf(tf: Map<number, number>, idf: readonly number[], scale: number
 export class NgramFeaturizer {
   private readonly ids: Map<string, number>;
   private readonly lexicon?: Map<string, number>;
+  /**
+   * Uni- and bigram vocabularies ("mark" or no negation) take a fast path: a bigram is
+   * found by its two unigram ids (key a·size + b) instead of building and hashing the
+   * string "a b" per position. A bigram's document frequency never exceeds its words',
+   * so both words are in the vocabulary whenever it is; if some vocabulary breaks that,
+   * `bigrams` stays undefined and every text takes the string path.
+   */
+  private readonly bigrams?: Map<number, number>;
 
   constructor(readonly vocab: NgramVocabularyJSON) {
     const expected = vocab.ngrams.length + (vocab.subword?.buckets ?? 0) + (vocab.negationLexicon ? 1 : 0);
     if (expected !== vocab.idf.length) throw new Error(`n-gram vocabulary has ${expected} features but ${vocab.idf.length} idf values`);
     if (vocab.negation !== undefined && vocab.negation !== 'mark' && vocab.negation !== 'add') throw new Error(`unknown n-gram negation mode "${String(vocab.negation)}"`);
     this.ids = new Map(vocab.ngrams.map((g, i) => [g, i]));
+    if (vocab.maxN <= 2 && vocab.negation !== 'add') this.bigrams = this.bigramIndex();
     const lex = vocab.negationLexicon;
     if (lex) {
       if (!vocab.negation) throw new Error('n-gram vocabulary has a negation lexicon but no negation mode');
       if (lex.tokens.length !== lex.scores.length) throw new Error(`negation lexicon has ${lex.tokens.length} tokens but ${lex.scores.length} scores`);
       this.lexicon = new Map(lex.tokens.map((t, i) => [t, lex.scores[i] as number]));
     }
+  }
+
+  private bigramIndex(): Map<number, number> | undefined {
+    const index = new Map<number, number>();
+    const n = this.vocab.ngrams.length;
+    for (let id = 0; id < n; id++) {
+      const g = this.vocab.ngrams[id] as string;
+      const sep = g.indexOf(SEP);
+      if (sep < 0) continue;
+      const a = this.ids.get(g.slice(0, sep));
+      const b = this.ids.get(g.slice(sep + 1));
+      if (a === undefined || b === undefined || g.indexOf(SEP, sep + 1) >= 0) return undefined;
+      index.set(a * n + b, id);
+    }
+    return index;
+  }
+
+  /** Term counts of the word n-grams (the fast path of `bigrams`, else the feature strings). */
+  private wordCounts(tokens: readonly string[]): Map<number, number> {
+    const tf = new Map<number, number>();
+    const bigrams = this.bigrams;
+    if (!bigrams) {
+      for (const g of wordFeaturesOf(tokens, this.vocab.maxN, this.vocab.negation)) {
+        const id = this.ids.get(g);
+        if (id !== undefined) tf.set(id, (tf.get(id) ?? 0) + 1);
+      }
+      return tf;
+    }
+    const toks = this.vocab.negation === 'mark' ? markNegation(tokens) : tokens;
+    const n = this.vocab.ngrams.length;
+    const pairs = this.vocab.maxN === 2;
+    let prev: number | undefined;
+    for (let i = 0; i < toks.length; i++) {
+      const id = this.ids.get(toks[i] as string);
+      if (id !== undefined) {
+        tf.set(id, (tf.get(id) ?? 0) + 1);
+        if (pairs && prev !== undefined) {
+          const bid = bigrams.get(prev * n + id);
+          if (bid !== undefined) tf.set(bid, (tf.get(bid) ?? 0) + 1);
+        }
+      }
+      prev = id;
+    }
+    return tf;
+  }
+
+  /** Whether bigrams are found by unigram ids (see `bigrams`). */
+  get usesBigramIndex(): boolean {
+    return this.bigrams !== undefined;
   }
 
   /** Number of features (= weights of the linear member). */
@@ -181,11 +245,7 @@ export class NgramFeaturizer {
 
   /** TF-IDF row of one tokenized text; unknown n-grams are dropped. */
   featurize(tokens: readonly string[]): SparseRow {
-    const tf = new Map<number, number>();
-    for (const g of wordFeaturesOf(tokens, this.vocab.maxN, this.vocab.negation)) {
-      const id = this.ids.get(g);
-      if (id !== undefined) tf.set(id, (tf.get(id) ?? 0) + 1);
-    }
+    const tf = this.wordCounts(tokens);
     const ids: number[] = [];
     const values: number[] = [];
     addTfIdf(tf, this.vocab.idf, 1, ids, values);

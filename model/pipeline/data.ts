@@ -130,7 +130,7 @@ export function prepareData(spec: ModelSpec, raw: RawData): PreparedData {
   const na = spec.preprocessing.negationAugmentation;
   if (na?.enabled) {
     const before = train.length;
-    train = addNegationExamples(train, { ratio: na.ratio, framesPerWord: na.framesPerWord, seed }).examples;
+    train = addNegationExamples(train, { ratio: na.ratio, framesPerWord: na.framesPerWord, clauseRatio: na.clauseRatio ?? 0, seed }).examples;
     augmented += train.length - before;
   }
   const eda = buildEdaReport({ splits: { train, dev, test }, leakage: leakage.test ?? undefined, cleaning, dedupe: dedupe ?? undefined });

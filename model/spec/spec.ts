@@ -18,7 +18,7 @@ export interface ModelSpec {
     maxTokens: number;
     augmentation: { enabled: boolean; ratio: number };
     /** Always filled by the schema's defaults when a spec is loaded; optional for specs built in code. */
-    negationAugmentation?: { enabled: boolean; ratio: number; framesPerWord: number };
+    negationAugmentation?: { enabled: boolean; ratio: number; framesPerWord: number; clauseRatio?: number };
   };
   architecture: {
     type: 'text-cnn' | 'bigru';

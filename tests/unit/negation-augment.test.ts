@@ -1,4 +1,4 @@
-import { addNegationExamples, NEGATION_FRAMES, suiteTemplateWords, suiteVocabulary } from '../../model/data/negation-augment.js';
+import { addNegationExamples, NEGATION_CLAUSE_FRAMES, NEGATION_FRAMES, suiteTemplateWords, suiteVocabulary } from '../../model/data/negation-augment.js';
 import { NEGATION_TEMPLATES, negationCases } from '../../model/eval/robustness.js';
 import { tokenize } from '../../model/text/tokenizer.js';
 import type { Example } from '../../model/types.js';
@@ -37,6 +37,26 @@ describe('negation examples from the training split', () => {
     expect(report.skippedExisting).toBe(1);
   });
 
+  it('negates short polar phrases from a distance, only when asked, skipping ineligible phrases', () => {
+    const phrases: Example[] = [
+      { text: 'a hopeless mess', label: 0 },
+      { text: 'utterly enthralling', label: 1 },
+      { text: 'a boring mess', label: 0 }, // a suite word
+      { text: 'not a mess', label: 1 }, // a negator
+      { text: 'funny , but thin', label: 1 }, // punctuation and a contrast word
+      { text: 'one two three four five', label: 1 }, // too long
+    ];
+    expect(addNegationExamples(phrases, { ratio: 1, seed: 1 }).report.clauses).toBe(0);
+    const { examples, report } = addNegationExamples(phrases, { ratio: 0, clauseRatio: 1, seed: 1 });
+    expect(report.polarPhrases).toBe(2);
+    expect(report.clauses).toBe(2);
+    const added = examples.slice(phrases.length);
+    const framed = (phrase: string, label: 0 | 1): boolean =>
+      added.some((e) => e.label === label && NEGATION_CLAUSE_FRAMES.some((f) => f.replace('{p}', phrase) === e.text));
+    expect(framed('a hopeless mess', 1)).toBe(true);
+    expect(framed('utterly enthralling', 0)).toBe(true);
+  });
+
   it('is seeded', () => {
     const a = addNegationExamples(train, { ratio: 0.5, seed: 7 }).examples;
     expect(addNegationExamples(train, { ratio: 0.5, seed: 7 }).examples).toEqual(a);
@@ -44,11 +64,16 @@ describe('negation examples from the training split', () => {
 
   it('never overlaps the robustness suite: no suite word, no suite template, no suite case', () => {
     const vocab = new Set([...suiteVocabulary(), ...suiteTemplateWords()]);
-    const suiteWords = [...train.map((e) => e.text.toLowerCase()), 'great', 'dull', 'film', 'plot', 'paris', 'alice', 'ending', 'acting', 'script'];
+    const suiteWords = [
+      ...train.map((e) => e.text.toLowerCase()),
+      ...['great', 'dull', 'film', 'plot', 'paris', 'alice', 'ending', 'acting', 'script'],
+      // Phrases: with suite words (skipped) and without (negated from a distance).
+      ...['a great mess', 'the dull plot', 'utterly enthralling', 'a hopeless mess', 'quite tiresome really'],
+    ];
     for (const w of ['boring', 'good', 'movie', 'london', 'film', 'plot', 'awful', 'script', 'ending', 'hated', 'wonderful']) expect(vocab.has(w)).toBe(true);
     const { examples } = addNegationExamples(
       suiteWords.map((text, i) => ({ text, label: (i % 2) as 0 | 1 })),
-      { ratio: 1, framesPerWord: NEGATION_FRAMES.length, seed: 3 },
+      { ratio: 1, framesPerWord: NEGATION_FRAMES.length, clauseRatio: 1, seed: 3 },
     );
     const added = examples.slice(suiteWords.length).map((e) => tokenize(e.text));
     expect(added.length).toBeGreaterThan(0);
@@ -60,6 +85,11 @@ describe('negation examples from the training split', () => {
       for (const p of patterns) expect(p.test(toks.join(' '))).toBe(false);
     }
     // The frames themselves are not suite templates.
+    expect(added.some((toks) => toks.length >= 5)).toBe(true); // the clause frames ran
     for (const f of NEGATION_FRAMES) for (const p of patterns) expect(p.test(tokenize(f.replace('{w}', 'xyz')).join(' '))).toBe(false);
+    for (const f of NEGATION_CLAUSE_FRAMES) {
+      for (const p of patterns) expect(p.test(tokenize(f.replace('{p}', 'xyz')).join(' '))).toBe(false);
+      for (const t of tokenize(f.replace('{p}', ''))) expect(vocab.has(t)).toBe(false);
+    }
   });
 });

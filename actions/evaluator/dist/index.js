@@ -39100,7 +39100,8 @@ var SPEC_SCHEMA = {
           properties: {
             enabled: { type: "boolean", default: false },
             ratio: { type: "number", minimum: 0, maximum: 1, default: 1, description: "share of the polar words used" },
-            framesPerWord: { type: "integer", minimum: 1, maximum: 6, default: 2 }
+            framesPerWord: { type: "integer", minimum: 1, maximum: 6, default: 2 },
+            clauseRatio: { type: "number", minimum: 0, maximum: 1, default: 0, description: `share of the short polar training phrases negated from a distance ("do n't believe it is {phrase}")` }
           }
         }
       }
