@@ -59,6 +59,9 @@ export class MicroBatcher<M> {
   }
 
   score(model: M, texts: readonly string[]): Promise<number[]> {
+    // Nothing to group with and a free slot (batching off, or a request as large as a batch):
+    // the call starts now, without the queue, the per-model grouping and the copy per request.
+    if (this.queue.length === 0 && texts.length >= this.options.maxTexts && this.inFlight < this.maxInFlight) return this.callAlone(model, texts);
     return new Promise((resolve, reject) => {
       this.queue.push({ model, texts, resolve, reject });
       this.queued += texts.length;
@@ -122,6 +125,25 @@ export class MicroBatcher<M> {
         if (this.queue.length > 0) this.flush();
       });
     }
+  }
+
+  /** One request as one model call (what flush would do for a queue of just this request). */
+  private async callAlone(model: M, texts: readonly string[]): Promise<number[]> {
+    this.onCall(texts.length);
+    const result = this.scoreBatch(model, texts);
+    let scores: ArrayLike<number>;
+    if (Array.isArray(result)) scores = result;
+    else {
+      this.inFlight++;
+      try {
+        scores = await result;
+      } finally {
+        this.inFlight--;
+        if (this.queue.length > 0) this.flush();
+      }
+    }
+    if (scores.length !== texts.length) throw new Error(`model returned ${scores.length} scores for ${texts.length} texts`);
+    return Array.isArray(scores) ? (scores as number[]) : Array.from(scores);
   }
 
   private settle(group: Pending<M>[], expected: number, scores: ArrayLike<number>): void {

@@ -113,6 +113,37 @@ describe('MicroBatcher', () => {
     expect(await Promise.all(later)).toEqual([[2], [3], [4]]);
   });
 
+  it('with batching off and an asynchronous model, a request that finds the slots busy waits its turn (and a wrong count is refused)', async () => {
+    const calls: string[][] = [];
+    const releases: (() => void)[] = [];
+    const b = new MicroBatcher<string>(
+      (_m, texts) =>
+        new Promise((resolve) => {
+          calls.push([...texts]);
+          releases.push(() => resolve(texts[0] === 'short' ? [] : texts.map((t) => t.length)));
+        }),
+      { maxTexts: 1, maxWaitMs: 0, maxInFlight: 1 },
+    );
+    const first = b.score('m', ['a']);
+    expect(calls).toEqual([['a']]); // at once, no event-loop turn
+    const second = b.score('m', ['bb']);
+    const third = b.score('m', ['short']);
+    expect(calls).toHaveLength(1);
+    expect(b.pending).toBe(2);
+    releases[0]?.();
+    expect(await first).toEqual([1]);
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual([['a'], ['bb']]);
+    releases[1]?.();
+    expect(await second).toEqual([2]);
+    await new Promise((r) => setImmediate(r));
+    releases[2]?.();
+    await expect(third).rejects.toThrow('model returned 0 scores for 1 texts');
+    const alone = b.score('m', ['short']);
+    releases[3]?.();
+    await expect(alone).rejects.toThrow('model returned 0 scores for 1 texts');
+  });
+
   it('rejects the requests of a failed asynchronous call and keeps serving', async () => {
     let fail = true;
     const b = new MicroBatcher<string>(async (_m, texts) => {
