@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/random.js';
-import { EmbeddingTable } from './embedding-table.js';
+import { EmbeddingTable, ShiftedEmbeddingTable } from './embedding-table.js';
 import { matMulFastGrad } from './ops.js';
 
 /** Shape of the bidirectional GRU member. */
@@ -12,6 +12,11 @@ export interface BiGruConfig {
   hidden: number;
   /** Dropout on the pooled features during training. */
   dropout: number;
+  /**
+   * Training only: the embedding's second half is NEG_w = w + one shared shift
+   * (ShiftedEmbeddingTable; `embedding` then holds the first half, vocabSize / 2 rows).
+   */
+  negationShift?: boolean;
 }
 
 /** One direction's GRU weights in Keras/TF.js layout: gate columns ordered [z | r | h]. */
@@ -90,7 +95,7 @@ interface DirectionVars {
  * Features: ReLU(max over the text's steps) of each direction's outputs.
  */
 export class BiGru {
-  readonly table: EmbeddingTable;
+  readonly table: EmbeddingTable | ShiftedEmbeddingTable;
   private readonly dirs: [DirectionVars, DirectionVars];
   readonly outKernel: tf.Variable;
   readonly outBias: tf.Variable;
@@ -101,7 +106,8 @@ export class BiGru {
     rng: Rng,
   ) {
     const { dim, hidden: h } = config;
-    this.table = new EmbeddingTable(config.vocabSize, dim, embedding);
+    if (config.negationShift && config.vocabSize % 2 !== 0) throw new Error(`a negation-shifted embedding has an even number of rows, got ${config.vocabSize}`);
+    this.table = config.negationShift ? new ShiftedEmbeddingTable(config.vocabSize / 2, dim, embedding) : new EmbeddingTable(config.vocabSize, dim, embedding);
     const direction = (): DirectionVars => ({
       kernel: tf.variable(tf.tensor2d(glorot(dim, 3 * h, rng), [dim, 3 * h]), true),
       recurrent: tf.variable(tf.tensor2d(glorot(h, 3 * h, rng), [h, 3 * h]), true),
@@ -209,8 +215,9 @@ export class BiGru {
     const dir = (d: DirectionVars): GruDirectionWeights => ({ kernel: copy(d.kernel), recurrent: copy(d.recurrent), bias: copy(d.bias) });
     return {
       kind: 'bigru',
-      config: { ...this.config },
-      embedding: Float32Array.from(this.table.weights),
+      // The exported embedding is a plain one (materialised): a standard layer loads it.
+      config: { vocabSize: this.config.vocabSize, dim: this.config.dim, hidden: this.config.hidden, dropout: this.config.dropout },
+      embedding: this.table instanceof ShiftedEmbeddingTable ? this.table.materialise() : Float32Array.from(this.table.weights),
       forward: dir(this.dirs[0]),
       backward: dir(this.dirs[1]),
       outKernel: copy(this.outKernel),

@@ -93,3 +93,79 @@ export class EmbeddingTable {
     }
   }
 }
+
+/**
+ * An embedding of 2·`words` rows whose second half is virtual: row `words + w` is row `w`
+ * plus one shared, trainable vector (the "negated" shift), so NEG_w = w + shift for
+ * every word, including words never seen negated in training. Stored as `words + 1`
+ * rows of an EmbeddingTable (the last one the shift); a looked-up virtual row sends its
+ * gradient to both the word's row and the shift, which lazy Adam then sums like any
+ * shared row. `materialise()` writes the 2·`words` rows a standard Embedding layer holds.
+ */
+export class ShiftedEmbeddingTable {
+  private readonly inner: EmbeddingTable;
+
+  constructor(
+    readonly words: number,
+    readonly dim: number,
+    /** The `words` real rows, [words, dim]. */
+    weights: Float32Array,
+  ) {
+    if (weights.length !== words * dim) throw new Error(`embedding weights have ${weights.length} values, expected ${words}×${dim}`);
+    const all = new Float32Array((words + 1) * dim);
+    all.set(weights);
+    // The shift starts at zero: NEG_w starts as w, and training decides what negation does.
+    this.inner = new EmbeddingTable(words + 1, dim, all);
+  }
+
+  get rows(): number {
+    return 2 * this.words;
+  }
+
+  /** Copies the rows for `ids` (each < 2·words) into a [ids.length, dim] buffer. */
+  lookup(ids: Int32Array): Float32Array {
+    const { dim, words } = this;
+    const w = this.inner.weights;
+    const shift = words * dim;
+    const out = new Float32Array(ids.length * dim);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      if (id < 0 || id >= 2 * words) throw new RangeError(`id ${id} is outside the shifted embedding (${2 * words} rows)`);
+      const r = id >= words ? id - words : id;
+      out.set(w.subarray(r * dim, r * dim + dim), i * dim);
+      if (id >= words) for (let d = 0; d < dim; d++) out[i * dim + d] = (out[i * dim + d] as number) + (w[shift + d] as number);
+    }
+    return out;
+  }
+
+  /** Lazy-Adam step on the rows behind `ids`: a virtual row's gradient goes to its word and to the shift. */
+  applyGradient(ids: Int32Array, grad: Float32Array, lr: number): void {
+    const { dim, words } = this;
+    let shifted = 0;
+    for (let i = 0; i < ids.length; i++) if ((ids[i] as number) >= words) shifted++;
+    const realIds = new Int32Array(ids.length + shifted);
+    const g = new Float32Array((ids.length + shifted) * dim);
+    g.set(grad);
+    let k = ids.length;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      realIds[i] = id >= words ? id - words : id;
+      if (id >= words) {
+        realIds[k] = words;
+        g.set(grad.subarray(i * dim, (i + 1) * dim), k * dim);
+        k++;
+      }
+    }
+    this.inner.applyGradient(realIds, g, lr);
+  }
+
+  /** The 2·words rows: the words, then each word plus the shift. */
+  materialise(): Float32Array {
+    const { dim, words } = this;
+    const w = this.inner.weights;
+    const out = new Float32Array(2 * words * dim);
+    out.set(w.subarray(0, words * dim));
+    for (let r = 0; r < words; r++) for (let d = 0; d < dim; d++) out[(words + r) * dim + d] = (w[r * dim + d] as number) + (w[words * dim + d] as number);
+    return out;
+  }
+}

@@ -30,7 +30,7 @@ export interface ModelSpec {
     embeddingDim: number;
     extraPretrainedWords: number;
     /** Negation marks in the neural members' input (absent: none). */
-    negation?: 'none' | 'mark';
+    negation?: 'none' | 'mark' | 'shift';
     ensemble: number;
     ngramMember: {
       enabled: boolean;

@@ -20,7 +20,7 @@ export type MemberArchitecture = { family: 'text-cnn'; config: TextCnnConfig } |
 
 export interface MemberTrainingOptions {
   architecture: MemberArchitecture;
-  /** Initial embedding rows, [config.vocabSize, config.dim]. */
+  /** Initial embedding rows, [config.vocabSize, config.dim] (half of vocabSize with a negation shift). */
   embedding: Float32Array;
   seed: number;
   epochs: number;

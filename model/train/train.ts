@@ -10,7 +10,7 @@ import { pretrainedMatrix, PRETRAINED_DIM } from '../nn/pretrained.js';
 import type { TokenizerFile } from '../inference/sentiment-model.js';
 import { UNK_ID, Vocabulary } from '../text/vocabulary.js';
 import { tokenize, TOKENIZER_VERSION } from '../text/tokenizer.js';
-import { markNegation, NEGATION_VERSION } from '../text/negation.js';
+import { markNegation, NEGATION_MARK, NEGATION_VERSION } from '../text/negation.js';
 import type { ModelSpec } from '../spec/spec.js';
 import type { Example } from '../types.js';
 import { createRng } from '../util/random.js';
@@ -101,8 +101,12 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
 
   const trainTokens = inputs.train.map((e) => tokenize(e.text));
   // The neural members may read negation-marked tokens (NEG_w after a negator); the n-gram member marks its own.
-  const negation = arch.negation === 'mark';
-  let vocabulary = Vocabulary.build(negation ? trainTokens.map(markNegation) : trainTokens, { minCount: spec.preprocessing.minCount });
+  // "mark": NEG_w is a word of its own (seen negated in training, or <unk>); "shift": every
+  // word has its NEG_w row, w's row plus one shared learned shift (ShiftedEmbeddingTable).
+  const negation = arch.negation === 'mark' || arch.negation === 'shift';
+  const shift = arch.negation === 'shift';
+  if (shift && arch.type !== 'bigru') throw new Error(`architecture.negation "shift" needs the bigru architecture, not ${arch.type}`);
+  let vocabulary = Vocabulary.build(negation && !shift ? trainTokens.map(markNegation) : trainTokens, { minCount: spec.preprocessing.minCount });
   let tokens = vocabulary.toJSON().tokens;
   const rng = createRng(tr.seed);
   let base: Float32Array;
@@ -138,13 +142,19 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
       embedding.set(row, r * dim + baseDim);
     }
   }
+  if (shift) {
+    // The second half of the vocabulary: NEG_w at id words + id(w), in the same order.
+    const json = vocabulary.toJSON();
+    vocabulary = Vocabulary.fromJSON({ ...json, tokens: [...json.tokens, ...json.tokens.map((t) => NEGATION_MARK + t)], counts: [...json.counts, ...json.counts.map(() => 0)] });
+    tokens = vocabulary.toJSON().tokens;
+  }
   const maxTokens = spec.preprocessing.maxTokens;
   const train = encodeExamples(inputs.train, vocabulary, maxTokens, negation);
   const dev = inputs.dev && inputs.dev.length > 0 ? encodeExamples(inputs.dev, vocabulary, maxTokens, negation) : undefined;
 
   const architecture: MemberArchitecture =
     arch.type === 'bigru'
-      ? { family: 'bigru', config: { vocabSize: tokens.length, dim, hidden: arch.hidden, dropout: tr.dropout } }
+      ? { family: 'bigru', config: { vocabSize: tokens.length, dim, hidden: arch.hidden, dropout: tr.dropout, ...(shift ? { negationShift: true } : {}) } }
       : { family: 'text-cnn', config: { vocabSize: tokens.length, dim, widths: arch.widths, filters: arch.filters, dropout: tr.dropout, staticColumns: multichannel ? baseDim : 0 } };
   const seeds = memberSeeds(tr.seed, arch.ensemble);
   const batchesPerEpoch = Math.ceil(train.sequences.length / tr.batchSize);

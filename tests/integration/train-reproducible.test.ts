@@ -116,3 +116,43 @@ describe('negation marks for the neural members (architecture.negation: "mark")'
     expect(plain.tokenizer.vocabulary.tokens.some((w) => w.startsWith('NEG_'))).toBe(false);
   }, 120_000);
 });
+
+describe('a shared negation shift for the GRU (architecture.negation: "shift")', () => {
+  it('every word gets its NEG_ row, each the word plus one shared vector; the export is a plain embedding the served model reads', async () => {
+    const shifted = parseSpec({
+      name: 'tiny',
+      task: 'binary-text-classification',
+      dataset: { train: 'sst2:train_sentences' },
+      architecture: { type: 'bigru', hidden: 8, pretrained: null, embeddingDim: 12, ensemble: 1, negation: 'shift' },
+      preprocessing: { minCount: 1 },
+      training: { epochs: 1, batchSize: 32, seed: 7, parallel: 0 },
+    });
+    const t = await trainModel({ spec: shifted, train, dev, cacheDir, backend: 'wasm' });
+    expect(t.tokenizer.negation).toBe(NEGATION_VERSION);
+    const tokens = t.tokenizer.vocabulary.tokens;
+    const words = tokens.length / 2;
+    expect(Number.isInteger(words)).toBe(true);
+    for (let i = 0; i < words; i++) expect(tokens[words + i]).toBe(`NEG_${tokens[i] as string}`);
+    const g = t.ensemble.gru[0];
+    if (!g) throw new Error('no GRU member');
+    expect(g.config.vocabSize).toBe(tokens.length);
+    expect(g.config.negationShift).toBeUndefined();
+    expect(g.embedding.length).toBe(tokens.length * 12);
+    // NEG_w − w is the same vector for every word, and training moved it off zero.
+    const delta = (i: number): number[] => Array.from({ length: 12 }, (_, d) => (g.embedding[(words + i) * 12 + d] as number) - (g.embedding[i * 12 + d] as number));
+    const shift = delta(2);
+    expect(Math.max(...shift.map(Math.abs))).toBeGreaterThan(1e-4);
+    for (const i of [3, 10, words - 1]) delta(i).forEach((v, d) => expect(v).toBeCloseTo(shift[d] as number, 5));
+    const { SentimentModel } = await import('../../model/inference/sentiment-model.js');
+    const model = new SentimentModel({ name: 'tiny', version: '0.0.1' } as never, t.tokenizer, t.ensemble);
+    const good = tokens.indexOf('good');
+    expect(good).toBeGreaterThan(1);
+    expect([...model.encode('not good')]).toEqual([tokens.indexOf('not'), words + good]);
+    expect(model.score('not good')).not.toBeCloseTo(model.score('good'), 6);
+  }, 120_000);
+
+  it('is refused for the CNN', async () => {
+    const cnn = parseSpec({ name: 'tiny', task: 'binary-text-classification', dataset: { train: 'sst2:train_sentences' }, architecture: { type: 'text-cnn', widths: [1], filters: 4, pretrained: null, embeddingDim: 8, negation: 'shift' }, training: { epochs: 1, parallel: 0 } });
+    await expect(trainModel({ spec: cnn, train: train.slice(0, 50), dev, cacheDir, backend: 'wasm' })).rejects.toThrow('architecture.negation "shift" needs the bigru architecture, not text-cnn');
+  });
+});
