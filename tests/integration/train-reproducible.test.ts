@@ -87,16 +87,21 @@ describe('seeded training', () => {
   });
 });
 
+/** A tiny BiGRU spec (random 12-d embeddings, one member) whose neural members read negation as `negation` says. */
+function tinyGru(negation: 'none' | 'mark' | 'shift'): ModelSpec {
+  return parseSpec({
+    name: 'tiny',
+    task: 'binary-text-classification',
+    dataset: { train: 'sst2:train_sentences' },
+    architecture: { type: 'bigru', hidden: 8, pretrained: null, embeddingDim: 12, ensemble: 1, negation },
+    preprocessing: { minCount: 1 },
+    training: { epochs: 1, batchSize: 32, seed: 7, parallel: 0 },
+  });
+}
+
 describe('negation marks for the neural members (architecture.negation: "mark")', () => {
   it('the vocabulary holds NEG_ words, the tokenizer file says so, and the served model encodes negated words as them', async () => {
-    const marked = parseSpec({
-      name: 'tiny',
-      task: 'binary-text-classification',
-      dataset: { train: 'sst2:train_sentences' },
-      architecture: { type: 'bigru', hidden: 8, pretrained: null, embeddingDim: 12, ensemble: 1, negation: 'mark' },
-      preprocessing: { minCount: 1 },
-      training: { epochs: 1, batchSize: 32, seed: 7, parallel: 0 },
-    });
+    const marked = tinyGru('mark');
     const extra: Example[] = [
       { text: 'this is not good .', label: 0 },
       { text: 'good fun', label: 1 },
@@ -111,7 +116,7 @@ describe('negation marks for the neural members (architecture.negation: "mark")'
     expect(ids.map((i) => tokens[i])).toEqual(['not', 'NEG_good']);
     expect([...model.encode('good')].map((i) => tokens[i])).toEqual(['good']);
     // A model trained without marks reads the words as they are.
-    const plain = await trainModel({ spec: parseSpec({ ...JSON.parse(JSON.stringify(marked)), architecture: { ...marked.architecture, negation: 'none' } }), train: [...train, ...extra], dev, cacheDir, backend: 'wasm' });
+    const plain = await trainModel({ spec: tinyGru('none'), train: [...train, ...extra], dev, cacheDir, backend: 'wasm' });
     expect(plain.tokenizer.negation).toBeUndefined();
     expect(plain.tokenizer.vocabulary.tokens.some((w) => w.startsWith('NEG_'))).toBe(false);
   }, 120_000);
@@ -119,14 +124,7 @@ describe('negation marks for the neural members (architecture.negation: "mark")'
 
 describe('a shared negation shift for the GRU (architecture.negation: "shift")', () => {
   it('every word gets its NEG_ row, each the word plus one shared vector; the export is a plain embedding the served model reads', async () => {
-    const shifted = parseSpec({
-      name: 'tiny',
-      task: 'binary-text-classification',
-      dataset: { train: 'sst2:train_sentences' },
-      architecture: { type: 'bigru', hidden: 8, pretrained: null, embeddingDim: 12, ensemble: 1, negation: 'shift' },
-      preprocessing: { minCount: 1 },
-      training: { epochs: 1, batchSize: 32, seed: 7, parallel: 0 },
-    });
+    const shifted = tinyGru('shift');
     const t = await trainModel({ spec: shifted, train, dev, cacheDir, backend: 'wasm' });
     expect(t.tokenizer.negation).toBe(NEGATION_VERSION);
     const tokens = t.tokenizer.vocabulary.tokens;

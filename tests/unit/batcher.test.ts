@@ -6,6 +6,22 @@ function recorder(): { calls: { model: string; texts: string[] }[]; score: (mode
   return { calls, score: (model, texts) => (calls.push({ model, texts: [...texts] }), texts.map((t) => t.length)) };
 }
 
+/** An asynchronous fake model: each call waits until the test releases it, then scores `answer(texts)`. */
+function heldModel(answer: (texts: readonly string[]) => number[] = (texts) => texts.map((t) => t.length)): {
+  calls: string[][];
+  releases: (() => void)[];
+  score: (model: string, texts: readonly string[]) => Promise<number[]>;
+} {
+  const calls: string[][] = [];
+  const releases: (() => void)[] = [];
+  const score = (_m: string, texts: readonly string[]): Promise<number[]> =>
+    new Promise((resolve) => {
+      calls.push([...texts]);
+      releases.push(() => resolve(answer(texts)));
+    });
+  return { calls, releases, score };
+}
+
 describe('MicroBatcher', () => {
   it('groups concurrent requests into one model call and gives each its own scores in order', async () => {
     const r = recorder();
@@ -87,16 +103,8 @@ describe('MicroBatcher', () => {
   });
 
   it('with an asynchronous model runs at most maxInFlight calls, and what arrives meanwhile forms the next batch', async () => {
-    const calls: string[][] = [];
-    const releases: (() => void)[] = [];
-    const b = new MicroBatcher<string>(
-      (_m, texts) =>
-        new Promise((resolve) => {
-          calls.push([...texts]);
-          releases.push(() => resolve(texts.map((t) => t.length)));
-        }),
-      { maxTexts: 32, maxWaitMs: 0, maxInFlight: 1 },
-    );
+    const { calls, releases, score } = heldModel();
+    const b = new MicroBatcher<string>(score, { maxTexts: 32, maxWaitMs: 0, maxInFlight: 1 });
     const first = b.score('m', ['a']);
     await new Promise((r) => setImmediate(r));
     expect(calls).toEqual([['a']]);
@@ -114,16 +122,8 @@ describe('MicroBatcher', () => {
   });
 
   it('with batching off and an asynchronous model, a request that finds the slots busy waits its turn (and a wrong count is refused)', async () => {
-    const calls: string[][] = [];
-    const releases: (() => void)[] = [];
-    const b = new MicroBatcher<string>(
-      (_m, texts) =>
-        new Promise((resolve) => {
-          calls.push([...texts]);
-          releases.push(() => resolve(texts[0] === 'short' ? [] : texts.map((t) => t.length)));
-        }),
-      { maxTexts: 1, maxWaitMs: 0, maxInFlight: 1 },
-    );
+    const { calls, releases, score } = heldModel((texts) => (texts[0] === 'short' ? [] : texts.map((t) => t.length)));
+    const b = new MicroBatcher<string>(score, { maxTexts: 1, maxWaitMs: 0, maxInFlight: 1 });
     const first = b.score('m', ['a']);
     expect(calls).toEqual([['a']]); // at once, no event-loop turn
     const second = b.score('m', ['bb']);
