@@ -17,6 +17,8 @@ export interface BiGruConfig {
    * (ShiftedEmbeddingTable; `embedding` then holds the first half, vocabSize / 2 rows).
    */
   negationShift?: boolean;
+  /** With `negationShift`: NEG_w = w + b ("shift", the default) or A·w + b with A trainable ("affine"). */
+  negationTransform?: 'shift' | 'affine';
 }
 
 /** One direction's GRU weights in Keras/TF.js layout: gate columns ordered [z | r | h]. */
@@ -107,7 +109,7 @@ export class BiGru {
   ) {
     const { dim, hidden: h } = config;
     if (config.negationShift && config.vocabSize % 2 !== 0) throw new Error(`a negation-shifted embedding has an even number of rows, got ${config.vocabSize}`);
-    this.table = config.negationShift ? new ShiftedEmbeddingTable(config.vocabSize / 2, dim, embedding) : new EmbeddingTable(config.vocabSize, dim, embedding);
+    this.table = config.negationShift ? new ShiftedEmbeddingTable(config.vocabSize / 2, dim, embedding, config.negationTransform ?? 'shift') : new EmbeddingTable(config.vocabSize, dim, embedding);
     const direction = (): DirectionVars => ({
       kernel: tf.variable(tf.tensor2d(glorot(dim, 3 * h, rng), [dim, 3 * h]), true),
       recurrent: tf.variable(tf.tensor2d(glorot(h, 3 * h, rng), [h, 3 * h]), true),

@@ -95,77 +95,147 @@ export class EmbeddingTable {
 }
 
 /**
- * An embedding of 2·`words` rows whose second half is virtual: row `words + w` is row `w`
- * plus one shared, trainable vector (the "negated" shift), so NEG_w = w + shift for
- * every word, including words never seen negated in training. Stored as `words + 1`
- * rows of an EmbeddingTable (the last one the shift); a looked-up virtual row sends its
- * gradient to both the word's row and the shift, which lazy Adam then sums like any
- * shared row. `materialise()` writes the 2·`words` rows a standard Embedding layer holds.
+ * An embedding of 2·`words` rows whose second half is virtual: row `words + w` is
+ * NEG_w = A·w + b for every word, including words never seen negated in training.
+ *
+ * - "shift": A is fixed at the identity, so NEG_w = w + b, one shared trainable vector.
+ *   A shift moves every negated word the same way: it can make "not good" negative or
+ *   "not bad" positive, not both.
+ * - "affine": A is a trainable dim×dim matrix (starting at the identity), so negation
+ *   can reflect the polar direction of the embedding space (a Householder reflection
+ *   is one such A) while leaving the rest of a word's meaning in place.
+ *
+ * Stored as `words + 1` rows of an EmbeddingTable (the last one is b), plus A with its
+ * own dense Adam state. A looked-up virtual row sends Aᵀg to the word's row, g to b and
+ * g·wᵀ to A. `materialise()` writes the 2·`words` rows a standard Embedding layer holds,
+ * so the exported model is a plain embedding whatever the transform.
  */
 export class ShiftedEmbeddingTable {
   private readonly inner: EmbeddingTable;
+  /** [dim, dim] row-major (out, in); null for "shift" (the identity). */
+  private readonly matrix: Float32Array | null;
+  private readonly mA: Float32Array | null;
+  private readonly vA: Float32Array | null;
+  private stepsA = 0;
 
   constructor(
     readonly words: number,
     readonly dim: number,
     /** The `words` real rows, [words, dim]. */
     weights: Float32Array,
+    readonly transform: 'shift' | 'affine' = 'shift',
   ) {
     if (weights.length !== words * dim) throw new Error(`embedding weights have ${weights.length} values, expected ${words}×${dim}`);
     const all = new Float32Array((words + 1) * dim);
     all.set(weights);
-    // The shift starts at zero: NEG_w starts as w, and training decides what negation does.
+    // b starts at zero and A at the identity: NEG_w starts as w, and training decides what negation does.
     this.inner = new EmbeddingTable(words + 1, dim, all);
+    if (transform === 'affine') {
+      this.matrix = new Float32Array(dim * dim);
+      for (let d = 0; d < dim; d++) this.matrix[d * dim + d] = 1;
+      this.mA = new Float32Array(dim * dim);
+      this.vA = new Float32Array(dim * dim);
+    } else {
+      this.matrix = this.mA = this.vA = null;
+    }
   }
 
   get rows(): number {
     return 2 * this.words;
   }
 
+  /** NEG_w of real row `r` into `out` at `at`. */
+  private negated(r: number, out: Float32Array, at: number): void {
+    const { dim } = this;
+    const w = this.inner.weights;
+    const b = this.words * dim;
+    const row = r * dim;
+    const A = this.matrix;
+    if (!A) {
+      for (let d = 0; d < dim; d++) out[at + d] = (w[row + d] as number) + (w[b + d] as number);
+      return;
+    }
+    for (let d = 0; d < dim; d++) {
+      let acc = w[b + d] as number;
+      const a = d * dim;
+      for (let k = 0; k < dim; k++) acc += (A[a + k] as number) * (w[row + k] as number);
+      out[at + d] = acc;
+    }
+  }
+
   /** Copies the rows for `ids` (each < 2·words) into a [ids.length, dim] buffer. */
   lookup(ids: Int32Array): Float32Array {
     const { dim, words } = this;
     const w = this.inner.weights;
-    const shift = words * dim;
     const out = new Float32Array(ids.length * dim);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] as number;
       if (id < 0 || id >= 2 * words) throw new RangeError(`id ${id} is outside the shifted embedding (${2 * words} rows)`);
-      const r = id >= words ? id - words : id;
-      out.set(w.subarray(r * dim, r * dim + dim), i * dim);
-      if (id >= words) for (let d = 0; d < dim; d++) out[i * dim + d] = (out[i * dim + d] as number) + (w[shift + d] as number);
+      if (id >= words) this.negated(id - words, out, i * dim);
+      else out.set(w.subarray(id * dim, id * dim + dim), i * dim);
     }
     return out;
   }
 
-  /** Lazy-Adam step on the rows behind `ids`: a virtual row's gradient goes to its word and to the shift. */
-  applyGradient(ids: Int32Array, grad: Float32Array, lr: number): void {
+  /** Lazy-Adam step on the rows behind `ids`: a virtual row's gradient goes to its word, to b and (affine) to A. */
+  applyGradient(ids: Int32Array, grad: Float32Array, lr: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): void {
     const { dim, words } = this;
+    const A = this.matrix;
+    const w = this.inner.weights;
     let shifted = 0;
     for (let i = 0; i < ids.length; i++) if ((ids[i] as number) >= words) shifted++;
     const realIds = new Int32Array(ids.length + shifted);
     const g = new Float32Array((ids.length + shifted) * dim);
     g.set(grad);
+    const gA = A ? new Float64Array(dim * dim) : null;
     let k = ids.length;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] as number;
       realIds[i] = id >= words ? id - words : id;
-      if (id >= words) {
-        realIds[k] = words;
-        g.set(grad.subarray(i * dim, (i + 1) * dim), k * dim);
-        k++;
+      if (id < words) continue;
+      const gi = i * dim;
+      if (A && gA) {
+        const row = (id - words) * dim;
+        for (let d = 0; d < dim; d++) {
+          const gd = grad[gi + d] as number;
+          if (gd === 0) continue;
+          const a = d * dim;
+          for (let c = 0; c < dim; c++) gA[a + c] = (gA[a + c] as number) + gd * (w[row + c] as number);
+        }
+        // The word's row gets Aᵀg, not g.
+        for (let c = 0; c < dim; c++) {
+          let acc = 0;
+          for (let d = 0; d < dim; d++) acc += (A[d * dim + c] as number) * (grad[gi + d] as number);
+          g[gi + c] = acc;
+        }
       }
+      realIds[k] = words;
+      g.set(grad.subarray(gi, gi + dim), k * dim);
+      k++;
     }
-    this.inner.applyGradient(realIds, g, lr);
+    this.inner.applyGradient(realIds, g, lr, beta1, beta2, eps);
+    if (!A || !gA || shifted === 0) return;
+    const m = this.mA as Float32Array;
+    const v = this.vA as Float32Array;
+    const t = ++this.stepsA;
+    const c1 = 1 - Math.pow(beta1, t);
+    const c2 = 1 - Math.pow(beta2, t);
+    for (let j = 0; j < A.length; j++) {
+      const gj = gA[j] as number;
+      const mj = beta1 * (m[j] as number) + (1 - beta1) * gj;
+      const vj = beta2 * (v[j] as number) + (1 - beta2) * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      A[j] = (A[j] as number) - (lr * (mj / c1)) / (Math.sqrt(vj / c2) + eps);
+    }
   }
 
-  /** The 2·words rows: the words, then each word plus the shift. */
+  /** The 2·words rows: the words, then each word's NEG_w. */
   materialise(): Float32Array {
     const { dim, words } = this;
-    const w = this.inner.weights;
     const out = new Float32Array(2 * words * dim);
-    out.set(w.subarray(0, words * dim));
-    for (let r = 0; r < words; r++) for (let d = 0; d < dim; d++) out[(words + r) * dim + d] = (w[r * dim + d] as number) + (w[words * dim + d] as number);
+    out.set(this.inner.weights.subarray(0, words * dim));
+    for (let r = 0; r < words; r++) this.negated(r, out, (words + r) * dim);
     return out;
   }
 }

@@ -30,7 +30,7 @@ export interface ModelSpec {
     embeddingDim: number;
     extraPretrainedWords: number;
     /** Negation marks in the neural members' input (absent: none). */
-    negation?: 'none' | 'mark' | 'shift';
+    negation?: 'none' | 'mark' | 'shift' | 'affine';
     ensemble: number;
     ngramMember: {
       enabled: boolean;

@@ -103,9 +103,9 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
   // The neural members may read negation-marked tokens (NEG_w after a negator); the n-gram member marks its own.
   // "mark": NEG_w is a word of its own (seen negated in training, or <unk>); "shift": every
   // word has its NEG_w row, w's row plus one shared learned shift (ShiftedEmbeddingTable).
-  const negation = arch.negation === 'mark' || arch.negation === 'shift';
-  const shift = arch.negation === 'shift';
-  if (shift && arch.type !== 'bigru') throw new Error(`architecture.negation "shift" needs the bigru architecture, not ${arch.type}`);
+  const negation = arch.negation === 'mark' || arch.negation === 'shift' || arch.negation === 'affine';
+  const shift = arch.negation === 'shift' || arch.negation === 'affine';
+  if (shift && arch.type !== 'bigru') throw new Error(`architecture.negation "${arch.negation}" needs the bigru architecture, not ${arch.type}`);
   let vocabulary = Vocabulary.build(negation && !shift ? trainTokens.map(markNegation) : trainTokens, { minCount: spec.preprocessing.minCount });
   let tokens = vocabulary.toJSON().tokens;
   const rng = createRng(tr.seed);
@@ -154,7 +154,7 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
 
   const architecture: MemberArchitecture =
     arch.type === 'bigru'
-      ? { family: 'bigru', config: { vocabSize: tokens.length, dim, hidden: arch.hidden, dropout: tr.dropout, ...(shift ? { negationShift: true } : {}) } }
+      ? { family: 'bigru', config: { vocabSize: tokens.length, dim, hidden: arch.hidden, dropout: tr.dropout, ...(shift ? { negationShift: true, negationTransform: arch.negation === 'affine' ? ('affine' as const) : ('shift' as const) } : {}) } }
       : { family: 'text-cnn', config: { vocabSize: tokens.length, dim, widths: arch.widths, filters: arch.filters, dropout: tr.dropout, staticColumns: multichannel ? baseDim : 0 } };
   const seeds = memberSeeds(tr.seed, arch.ensemble);
   const batchesPerEpoch = Math.ceil(train.sequences.length / tr.batchSize);

@@ -33,3 +33,64 @@ describe('ShiftedEmbeddingTable (NEG_w = w + one shared shift)', () => {
     expect(Array.from(t.materialise().subarray(0, dim))).toEqual([0, 0, 0]);
   });
 });
+
+describe('ShiftedEmbeddingTable, "affine" (NEG_w = A·w + b, A trainable)', () => {
+  const words = 4;
+  const dim = 3;
+  const base = Float32Array.from({ length: words * dim }, (_, i) => (i >= dim ? Math.sin(i) : 0));
+  // A scalar loss over a lookup: L = Σ c·row, so dL/drow = c.
+  const c = Float32Array.from([0.7, -1.3, 0.4]);
+  const loss = (t: ShiftedEmbeddingTable, id: number): number => {
+    const row = t.lookup(Int32Array.from([id]));
+    return row.reduce((s, v, d) => s + v * (c[d] as number), 0);
+  };
+
+  it('starts as the identity (NEG_w = w) and lookup matches the materialised rows after training', () => {
+    const t = new ShiftedEmbeddingTable(words, dim, base, 'affine');
+    expect(Array.from(t.lookup(Int32Array.from([words + 2])))).toEqual(Array.from(base.subarray(2 * dim, 3 * dim)));
+    for (let s = 0; s < 5; s++) t.applyGradient(Int32Array.from([words + 2, words + 3, 1]), Float32Array.from([...c, ...c, 0.1, 0.2, 0.3]), 0.05);
+    const m = t.materialise();
+    for (const id of [1, 2, words + 1, words + 2, words + 3]) {
+      const got = Array.from(t.lookup(Int32Array.from([id])));
+      got.forEach((v, d) => expect(v).toBeCloseTo(m[id * dim + d] as number, 6));
+    }
+    // A moved: row 1 was never looked up negated, yet NEG_1 is no longer row 1 plus a shift.
+    const w1 = Array.from(m.subarray(dim, 2 * dim));
+    const neg1 = Array.from(m.subarray((words + 1) * dim, (words + 2) * dim));
+    const w2 = Array.from(m.subarray(2 * dim, 3 * dim));
+    const neg2 = Array.from(m.subarray((words + 2) * dim, (words + 3) * dim));
+    const offset1 = neg1.map((v, d) => v - (w1[d] as number));
+    const offset2 = neg2.map((v, d) => v - (w2[d] as number));
+    expect(offset1.some((v, d) => Math.abs(v - (offset2[d] as number)) > 1e-4)).toBe(true);
+  });
+
+  it('descends the loss of a negated row faster than a shift alone can (A and b both learn)', () => {
+    const affine = new ShiftedEmbeddingTable(words, dim, base, 'affine');
+    const shift = new ShiftedEmbeddingTable(words, dim, base, 'shift');
+    const before = loss(affine, words + 2);
+    expect(loss(shift, words + 2)).toBeCloseTo(before, 9);
+    for (let s = 0; s < 20; s++) {
+      affine.applyGradient(Int32Array.from([words + 2]), c, 0.01);
+      shift.applyGradient(Int32Array.from([words + 2]), c, 0.01);
+    }
+    const a = loss(affine, words + 2);
+    const sh = loss(shift, words + 2);
+    expect(a).toBeLessThan(before);
+    expect(a).toBeLessThan(sh);
+  });
+
+  it('gives A the gradient g·wᵀ: a row whose vector is zero leaves A alone, and padding never moves', () => {
+    const zero = Float32Array.from(base);
+    zero.fill(0, 3 * dim, 4 * dim); // word 3 is the zero vector
+    const t = new ShiftedEmbeddingTable(words, dim, zero, 'affine');
+    t.applyGradient(Int32Array.from([words + 3]), c, 0.1);
+    // With w = 0 the step leaves A at the identity, so word 2 (never touched) reads NEG_2 = w2 + b,
+    // and b itself is NEG_ of the padding row (A·0 + b).
+    const probe = Array.from(t.lookup(Int32Array.from([words + 2])));
+    const b = Array.from(t.lookup(Int32Array.from([words])));
+    expect(b.some((v) => Math.abs(v) > 1e-3)).toBe(true);
+    probe.forEach((v, d) => expect(v).toBeCloseTo((base[2 * dim + d] as number) + (b[d] as number), 6));
+    t.applyGradient(Int32Array.from([0]), Float32Array.from([5, 5, 5]), 0.1);
+    expect(Array.from(t.materialise().subarray(0, dim))).toEqual([0, 0, 0]);
+  });
+});
