@@ -88,7 +88,7 @@ describe('seeded training', () => {
 });
 
 /** A tiny BiGRU spec (random 12-d embeddings, one member) whose neural members read negation as `negation` says. */
-function tinyGru(negation: 'none' | 'mark' | 'shift'): ModelSpec {
+function tinyGru(negation: 'none' | 'mark' | 'shift' | 'affine'): ModelSpec {
   return parseSpec({
     name: 'tiny',
     task: 'binary-text-classification',
@@ -147,6 +147,26 @@ describe('a shared negation shift for the GRU (architecture.negation: "shift")',
     expect(good).toBeGreaterThan(1);
     expect([...model.encode('not good')]).toEqual([tokens.indexOf('not'), words + good]);
     expect(model.score('not good')).not.toBeCloseTo(model.score('good'), 6);
+  }, 120_000);
+
+  it('"affine" gives NEG_w = A·w + b with A learned: the offset differs from word to word, and the export is still a plain embedding', async () => {
+    const t = await trainModel({ spec: tinyGru('affine'), train, dev, cacheDir, backend: 'wasm' });
+    const tokens = t.tokenizer.vocabulary.tokens;
+    const words = tokens.length / 2;
+    for (let i = 0; i < words; i++) expect(tokens[words + i]).toBe(`NEG_${tokens[i] as string}`);
+    const g = t.ensemble.gru[0];
+    if (!g) throw new Error('no GRU member');
+    expect(g.embedding.length).toBe(tokens.length * 12);
+    const delta = (i: number): number[] => Array.from({ length: 12 }, (_, d) => (g.embedding[(words + i) * 12 + d] as number) - (g.embedding[i * 12 + d] as number));
+    // NEG_ of the zero padding row is b alone; a word's offset is (A − I)·w + b, which a shift could not give.
+    const b = Array.from({ length: 12 }, (_, d) => g.embedding[words * 12 + d] as number);
+    const offsets = [2, 3, 10, words - 1].map(delta);
+    const spread = Math.max(...offsets.flatMap((o) => o.map((v, d) => Math.abs(v - (b[d] as number)))));
+    expect(spread).toBeGreaterThan(1e-4);
+    const { SentimentModel } = await import('../../model/inference/sentiment-model.js');
+    const model = new SentimentModel({ name: 'tiny', version: '0.0.1' } as never, t.tokenizer, t.ensemble);
+    const good = tokens.indexOf('good');
+    expect([...model.encode('not good')]).toEqual([tokens.indexOf('not'), words + good]);
   }, 120_000);
 
   it('is refused for the CNN', async () => {
