@@ -15,7 +15,7 @@
  *   word never seen in training still carries the signal of its parts. The block is
  *   L2-normalised on its own and scaled by `weight`.
  */
-import { markNegation, negationScope, NEGATION_MARK } from '../text/negation.js';
+import { markNegation, negationScope, NEGATION_MARK, NEGATION_VERSION } from '../text/negation.js';
 
 export type NegationMode = 'mark' | 'add';
 
@@ -48,6 +48,8 @@ export interface NgramVocabularyJSON {
   idf: number[];
   maxN: number;
   negation?: NegationMode;
+  /** NEGATION_VERSION of the marking the features were built with (absent: "neg-scope-v1"). */
+  negationVersion?: string;
   subword?: SubwordConfig;
   negationLexicon?: NegationLexicon;
 }
@@ -117,7 +119,10 @@ export function buildNgramVocabulary(docs: readonly (readonly string[])[], maxN:
   const n = docs.length;
   const idf = kept.map(([, c]) => Math.log((1 + n) / (1 + c)) + 1);
   const vocab: NgramVocabularyJSON = { ngrams: kept.map(([g]) => g), idf, maxN };
-  if (negation) vocab.negation = negation;
+  if (negation) {
+    vocab.negation = negation;
+    vocab.negationVersion = NEGATION_VERSION;
+  }
   if (options.subword) {
     const cfg = options.subword;
     const bdf = new Int32Array(cfg.buckets);
@@ -179,6 +184,9 @@ export class NgramFeaturizer {
     const expected = vocab.ngrams.length + (vocab.subword?.buckets ?? 0) + (vocab.negationLexicon ? 1 : 0);
     if (expected !== vocab.idf.length) throw new Error(`n-gram vocabulary has ${expected} features but ${vocab.idf.length} idf values`);
     if (vocab.negation !== undefined && vocab.negation !== 'mark' && vocab.negation !== 'add') throw new Error(`unknown n-gram negation mode "${String(vocab.negation)}"`);
+    if (vocab.negation !== undefined && (vocab.negationVersion ?? 'neg-scope-v1') !== NEGATION_VERSION) {
+      throw new Error(`n-gram features mark negation as "${vocab.negationVersion ?? 'neg-scope-v1'}", this code as "${NEGATION_VERSION}": retrain or use a matching release`);
+    }
     this.ids = new Map(vocab.ngrams.map((g, i) => [g, i]));
     if (vocab.maxN <= 2 && vocab.negation !== 'add') this.bigrams = this.bigramIndex();
     const lex = vocab.negationLexicon;
