@@ -12,7 +12,7 @@
  * time (model/nn/ngram-features.ts), so it is part of the artifact's behaviour. A change
  * here changes what a trained model sees: bump NEGATION_VERSION.
  */
-export const NEGATION_VERSION = 'neg-scope-v2';
+export const NEGATION_VERSION = 'neg-scope-v1';
 
 export const NEGATION_MARK = 'NEG_';
 
@@ -35,21 +35,6 @@ export const NEGATORS: ReadonlySet<string> = new Set([
   'scarcely',
 ]);
 
-/**
- * Closed-class words a negation has nothing to reverse in: determiners, pronouns,
- * auxiliaries and common prepositions. They stay in the scope (it runs on across them)
- * but are not marked. Marked, they became features such as NEG_the whose only content is
- * "a negation is open", learned from whichever negated sentences the training split
- * happens to have: one seed's n-gram member gave NEG_the −3.0, another +0.4, and a
- * negation such as "I did not find the plot bad" turned with it (v1 marked them).
- */
-export const UNMARKED_IN_SCOPE: ReadonlySet<string> = new Set([
-  'a', 'an', 'the', 'this', 'that', 'these', 'those', 'its', 'his', 'her', 'their', 'my', 'your', 'our',
-  'i', 'it', 'he', 'she', 'they', 'we', 'you', 'me', 'him', 'them', 'us',
-  'is', 'was', 'are', 'were', 'be', 'been', 'being', 'am', "'s", "'re", "'m", 'do', 'does', 'did', 'have', 'has', 'had',
-  'of', 'to', 'in', 'on', 'at', 'for', 'with', 'about', 'by', 'from', 'as', 'and', 'or',
-]);
-
 /** Words that close a scope besides punctuation: a contrast starts a new clause. */
 export const SCOPE_BREAKERS: ReadonlySet<string> = new Set(['but', 'however', 'yet', 'although', 'though', 'while', 'whereas']);
 
@@ -61,10 +46,9 @@ export function closesScope(token: string): boolean {
 }
 
 /**
- * For each token, whether it is marked: in a negation scope and not a closed-class word
- * (UNMARKED_IN_SCOPE). Negators themselves are not in scope; a negator inside a scope
- * keeps it open (no double-negation toggling: "not without charm" is rare and the data
- * decide).
+ * For each token, whether it lies in a negation scope. Negators themselves are not in
+ * scope; a negator inside a scope keeps it open (no double-negation toggling: "not
+ * without charm" is rare and the data decide).
  */
 export function negationScope(tokens: readonly string[]): Uint8Array {
   const out = new Uint8Array(tokens.length);
@@ -79,7 +63,7 @@ export function negationScope(tokens: readonly string[]): Uint8Array {
       open = false;
       continue;
     }
-    if (open && !UNMARKED_IN_SCOPE.has(t)) out[i] = 1;
+    if (open) out[i] = 1;
   }
   return out;
 }

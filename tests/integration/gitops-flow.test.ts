@@ -30,7 +30,7 @@ describe('GitOps flow, end to end (intake → PR → checks → sign-off → rel
     mkdirSync(join(work, '.github'));
     const configFile = join(work, '.github/gitops-ml.yml');
     // Every committed gate stays on; the bars are what a 600-sentence model can reach.
-    writeFileSync(configFile, stringify({ ...committedConfig, gates: { ...committedConfig.gates, accuracy_min: 0.6, f1_macro_min: 0.6, roc_auc_min: 0.6, ece_max: 0.15, fairness_max_flip_share: 0.3, privacy_max_mia_auc: 0.8 } }));
+    writeFileSync(configFile, stringify({ ...committedConfig, gates: { ...committedConfig.gates, accuracy_min: 0.6, f1_macro_min: 0.6, roc_auc_min: 0.6, ece_max: 0.15, fairness_max_flip_share: 0.3, privacy_max_mia_auc: 0.8, robustness_max_mft_failure_rate: 1 } }));
     copyFileSync(join(REPO_ROOT, '.github/gitops-ml.schema.json'), join(work, '.github/gitops-ml.schema.json'));
     const reports = join(work, 'reports');
     mkdirSync(reports);

@@ -39120,9 +39120,9 @@ var SPEC_SCHEMA = {
         embeddingDim: { type: "integer", minimum: 8, maximum: 512, default: 100, description: "only used without pretrained vectors" },
         extraPretrainedWords: { type: "integer", minimum: 0, maximum: 2e5, default: 2e4 },
         negation: {
-          enum: ["none", "mark", "shift"],
+          enum: ["none", "mark", "shift", "affine"],
           default: "none",
-          description: `the neural members read negation-marked tokens (NEG_token inside a negator's scope, model/text/negation.ts): "mark" gives NEG_w its own row (words seen negated in training; starts from w's vector), "shift" (bigru) gives every word one, w's row plus a single learned shift`
+          description: `the neural members read negation-marked tokens (NEG_token inside a negator's scope, model/text/negation.ts): "mark" gives NEG_w its own row (words seen negated in training; starts from w's vector), "shift" (bigru) gives every word one, w's row plus a single learned shift, "affine" (bigru) A\xB7w plus that shift with A a learned matrix (negation can then reverse polarity both ways)`
         },
         ensemble: { type: "integer", minimum: 1, maximum: 16, default: 1 },
         ngramMember: {
