@@ -477,7 +477,8 @@ interface Context {
 function notes(ctx: Context): string[] {
   const out = [
     `- machine: ${ctx.machine}. wrk and the server under test share these cores (one server runs at a time; wrk uses min(conns, 2) threads), so wrk's own CPU can cap the fastest rows (floor): compare rows, not machines.`,
-    `- model: ${ctx.model} from ${ctx.modelDir}.`,
+    // The artifact's name and version, not its path: the path is the benchmarking machine's.
+    `- model: ${ctx.model}, the artifact in MODEL_DIR.`,
     `- each cell: ${ctx.opts.warmupS} s warm-up, then ${ctx.opts.durationS} s measured (wrk --latency, --timeout ${WRK_TIMEOUT_S}s); bodies: ${ctx.bodies} distinct SST-2 test sentences, POST /v1/predict {"text": …}, each thread at its own offset.`,
     `- errors = non-2xx answers + wrk socket errors. RSS = peak resident set (VmHWM) of the server process ${ctx.rssPerCell ? 'during the measured run (reset after warm-up)' : 'since it started (the per-cell reset was refused)'}.`,
     `- ours is one process (one event loop for HTTP, plus its inference threads); stub and floor are one thread; the peer is one process per uvicorn worker.`,
