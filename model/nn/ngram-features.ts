@@ -184,8 +184,10 @@ export class NgramFeaturizer {
     const expected = vocab.ngrams.length + (vocab.subword?.buckets ?? 0) + (vocab.negationLexicon ? 1 : 0);
     if (expected !== vocab.idf.length) throw new Error(`n-gram vocabulary has ${expected} features but ${vocab.idf.length} idf values`);
     if (vocab.negation !== undefined && vocab.negation !== 'mark' && vocab.negation !== 'add') throw new Error(`unknown n-gram negation mode "${String(vocab.negation)}"`);
-    if (vocab.negation !== undefined && (vocab.negationVersion ?? 'neg-scope-v1') !== NEGATION_VERSION) {
-      throw new Error(`n-gram features mark negation as "${vocab.negationVersion ?? 'neg-scope-v1'}", this code as "${NEGATION_VERSION}": retrain or use a matching release`);
+    // A vocabulary from before the field existed was built with the first marking.
+    const marking = vocab.negationVersion ?? 'neg-scope-v1';
+    if (vocab.negation !== undefined && marking !== NEGATION_VERSION) {
+      throw new Error(`n-gram features mark negation as "${marking}", this code as "${NEGATION_VERSION}": retrain or use a matching release`);
     }
     this.ids = new Map(vocab.ngrams.map((g, i) => [g, i]));
     if (vocab.maxN <= 2 && vocab.negation !== 'add') this.bigrams = this.bigramIndex();
