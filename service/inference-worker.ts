@@ -11,6 +11,7 @@
 import { parentPort } from 'node:worker_threads';
 import { loadArtifact } from '../model/artifact/artifact.js';
 import type { SentimentModel } from '../model/inference/sentiment-model.js';
+import { collectGarbage } from './release-memory.js';
 
 export type WorkerRequest = { op: 'load'; id: number; gen: number; dir: string } | { op: 'score'; id: number; gen: number; texts: string[] } | { op: 'drop'; gen: number };
 export type WorkerAnswer = { id: number; ok: true } | { id: number; scores: Float64Array } | { id: number; error: { code: string; message: string } };
@@ -38,6 +39,7 @@ port.on('message', (msg: WorkerRequest) => {
     load.then(
       (model) => {
         models.set(msg.gen, model);
+        collectGarbage();
         port.postMessage({ id: msg.id, ok: true } satisfies WorkerAnswer);
       },
       (err: unknown) => port.postMessage(failure(msg.id, err)),

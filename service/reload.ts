@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { loadArtifact, newestArtifactDir } from '../model/artifact/artifact.js';
+import { collectGarbage } from './release-memory.js';
 import { GitopsMlError } from '../model/errors.js';
 import type { SentimentModel } from '../model/inference/sentiment-model.js';
 import type { ServiceConfig } from './config.js';
@@ -88,6 +89,8 @@ export class ModelLoader {
       const message = err instanceof Error ? err.message : String(err);
       throw new ReloadError(code, `artifact refused (${code}); still serving ${previous ? `${previous.name} ${previous.version}` : 'nothing'}`, message);
     }
+    // The load's transient copies go back now, not minutes later under traffic (counted in the load's time).
+    collectGarbage();
     const loadSeconds = (performance.now() - started) / 1000;
     this.holder.model = model;
     if (old) this.pool?.retire(old);

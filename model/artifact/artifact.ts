@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ArtifactError, ValidationError } from '../errors.js';
-import { initBackend } from '../nn/backend.js';
+import { initLoadingBackend } from '../nn/backend.js';
 import { deserializeLayersModel, extractEnsemble, serializeLayersModel, buildLayersModel, WEIGHTS_FILE } from '../nn/layers-export.js';
 import { NEGATION_VERSION } from '../text/negation.js';
 import type { EnsembleWeights } from '../nn/layers-export.js';
@@ -151,10 +151,10 @@ export async function modelFromFiles(files: ReadonlyMap<string, Uint8Array>, whe
     throw new ArtifactError('E_ARTIFACT_SHAPE', `${abs}: tokenizer has ${vocabSize} tokens, metadata says ${metadata.preprocessing.vocabulary_size}`);
   }
   let ensemble: EnsembleWeights;
-  // Weights pass through TF.js once at load; any backend will do, the default one picks the fastest.
-  await initBackend();
+  // Weights pass through TF.js once at load (serving never computes there).
+  await initLoadingBackend();
   try {
-    const layers = await deserializeLayersModel({ modelJson: get(MODEL_FILE).toString('utf8'), weightsBin: new Uint8Array(get(WEIGHTS_FILE)) });
+    const layers = await deserializeLayersModel({ modelJson: get(MODEL_FILE).toString('utf8'), weightsBin: get(WEIGHTS_FILE) });
     ensemble = extractEnsemble(layers);
     layers.dispose();
   } catch (err) {

@@ -39,4 +39,22 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
   throw new Error(`no TensorFlow.js backend could be initialised (${failures.join('; ')})`);
 }
 
+/**
+ * The backend that reads an artifact's weights once at load time: the one training
+ * chose, if any; otherwise the pure-JS cpu backend, without recording it as the choice,
+ * so a later `initBackend('auto')` still picks the fastest one. A loaded model never
+ * computes in TF.js (serving runs typed-array code), and the weights only pass through:
+ * on cpu their tensors are plain ArrayBuffers the collector returns after `dispose()`,
+ * whereas the wasm backend's heap only grows (measured: 66 MB more resident set per
+ * loaded copy of the default model, and a server holds one per thread).
+ */
+export async function initLoadingBackend(): Promise<BackendName> {
+  if (initialised) return initialised;
+  // Its one message ("install our node backend to speed things up") would mislead: nothing computes here.
+  tf.env().set('PROD', true);
+  if (!(await tf.setBackend('cpu'))) throw new Error('the TensorFlow.js cpu backend could not be initialised');
+  await tf.ready();
+  return 'cpu';
+}
+
 export { tf };
