@@ -26,6 +26,8 @@ export interface ReportSoak {
   seconds: number;
   rssAfterWarmupMb: number | null;
   rssAfterSoakMb: number | null;
+  /** Range and count of the VmRSS samples behind each median (absent in reports written before sampling). */
+  rssSamples?: { warmup: { min: number; max: number; n: number } | null; soak: { min: number; max: number; n: number } | null };
   wrk: WrkResult;
 }
 
@@ -111,13 +113,15 @@ export function targetLines(r: ServiceReport): string[] {
       r.model_cost ? `p50 ${r.model_cost.p50_ms.toFixed(3)} ms, p99 ${r.model_cost.p99_ms.toFixed(3)} ms over ${int(r.model_cost.texts)} calls` : 'not run',
     ),
   );
+  const range = (x: { min: number; max: number; n: number } | null | undefined): string => (x ? `${x.min.toFixed(0)}–${x.max.toFixed(0)} MB over ${x.n}` : '?');
+  const sampleRanges = (k: ReportSoak): string => (k.rssSamples ? ` (medians; samples ${range(k.rssSamples.warmup)} and ${range(k.rssSamples.soak)})` : '');
   for (const k of r.soaks) {
     const g = k.rssAfterWarmupMb && k.rssAfterSoakMb ? k.rssAfterSoakMb / k.rssAfterWarmupMb - 1 : undefined;
     out.push(
       verdict(
         `RSS after a ${k.seconds} s soak within ${100 * TARGETS.rssGrowth}% of after warm-up, ${k.label}`,
         g === undefined ? undefined : Math.abs(g) <= TARGETS.rssGrowth,
-        `${k.rssAfterWarmupMb?.toFixed(0) ?? '?'} MB → ${k.rssAfterSoakMb?.toFixed(0) ?? '?'} MB${g === undefined ? '' : ` (${g >= 0 ? '+' : ''}${(100 * g).toFixed(1)}%)`} at ${k.conns} connections, ${int(k.wrk.requestsPerSec)} req/s, ${k.wrk.errors} errors`,
+        `${k.rssAfterWarmupMb?.toFixed(0) ?? '?'} MB → ${k.rssAfterSoakMb?.toFixed(0) ?? '?'} MB${g === undefined ? '' : ` (${g >= 0 ? '+' : ''}${(100 * g).toFixed(1)}%)`}${sampleRanges(k)} at ${k.conns} connections, ${int(k.wrk.requestsPerSec)} req/s, ${k.wrk.errors} errors`,
       ),
     );
   }

@@ -232,6 +232,28 @@ function resetPeakRss(pid: number): boolean {
   }
 }
 
+/**
+ * Runs `work` while sampling the process's VmRSS every 250 ms, and returns the median (MB)
+ * of the samples taken in its last `lastS` seconds, with their range and count.
+ */
+async function sampledRss<T>(pid: number, lastS: number, work: () => Promise<T>): Promise<{ result: T; median: number | null; range: { min: number; max: number; n: number } | null }> {
+  const samples: { t: number; mb: number }[] = [];
+  const timer = setInterval(() => {
+    const mb = statusMb(pid, 'VmRSS');
+    if (mb !== null) samples.push({ t: performance.now(), mb });
+  }, 250);
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    clearInterval(timer);
+  }
+  const end = performance.now();
+  const window = samples.filter((x) => x.t >= end - lastS * 1000).map((x) => x.mb).sort((a, b) => a - b);
+  if (window.length === 0) return { result, median: null, range: null };
+  return { result, median: window[window.length >> 1] as number, range: { min: window[0] as number, max: window[window.length - 1] as number, n: window.length } };
+}
+
 /** A memory figure of a process from /proc/<pid>/status, MB: VmHWM (peak resident) or VmRSS (current). */
 function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
   try {
@@ -314,10 +336,13 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string, 
       // Memory growth under steady load: resident set after a warm-up vs after the soak.
       const conns = 16;
       progress(`${spec.label}: RSS soak, 10 s warm-up + ${opts.soakS} s at ${conns} conns…`);
-      await runWrk(server.url, conns, 10, bodiesFile);
-      const rssAfterWarmupMb = statusMb(server.pid, 'VmRSS');
-      const wrk = await runWrk(server.url, conns, opts.soakS, bodiesFile);
-      soak = { server: spec.id, label: spec.label, conns, seconds: opts.soakS, rssAfterWarmupMb, rssAfterSoakMb: statusMb(server.pid, 'VmRSS'), wrk };
+      // One VmRSS sample swings with the collector's sawtooth (~15% on a 200 MB server), more than
+      // the 10% being judged: compare medians of samples over the end of each run instead.
+      const warm = await sampledRss(server.pid, 5, () => runWrk(server.url, conns, 10, bodiesFile));
+      const soaked = await sampledRss(server.pid, 10, () => runWrk(server.url, conns, opts.soakS, bodiesFile));
+      const rssAfterWarmupMb = warm.median;
+      const wrk = soaked.result;
+      soak = { server: spec.id, label: spec.label, conns, seconds: opts.soakS, rssAfterWarmupMb, rssAfterSoakMb: soaked.median, rssSamples: { warmup: warm.range, soak: soaked.range }, wrk };
       progress(`  RSS ${rssAfterWarmupMb?.toFixed(0) ?? '?'} MB → ${soak.rssAfterSoakMb?.toFixed(0) ?? '?'} MB ${charge(10 + opts.soakS)}`);
     }
   } finally {
@@ -486,7 +511,7 @@ function notes(ctx: Context): string[] {
     `- default cache: ${ctx.defaultCache} entries${ctx.defaultCache >= ctx.bodies ? ` ≥ ${ctx.bodies} distinct bodies, so after warm-up that row measures cache hits only (an upper bound)` : ''}.`,
     '- stub: our app (security headers, request ids, metrics, schemas, logger) with a model that returns a constant, same env as "no batching, cache off"; floor: bare Fastify with a {text: string} body schema.',
   ];
-  out.push(`- RSS soaks: after the cells, 10 s at 16 connections, resident set (VmRSS), then ${ctx.opts.soakS} s more at 16 connections, VmRSS again; with inference threads (defaults) and without (INFERENCE_THREADS=0).`);
+  out.push(`- RSS soaks: after the cells, 10 s at 16 connections, then ${ctx.opts.soakS} s more at 16 connections; resident set (VmRSS) sampled every 250 ms, the median of the last 5 s of the first run against the median of the last 10 s of the soak (one sample swings with the collector); with inference threads (defaults) and without (INFERENCE_THREADS=0).`);
   out.push('- model cost: the served model loaded in the benchmark process, `score()` of each distinct body text after two warm-up passes, three timed passes (tokenizer, n-grams and the forward pass; no HTTP).');
   out.push('- peer: uvicorn with `--loop uvloop --http httptools`, access log off, one BLAS/OpenMP thread per worker; each worker trains its own copy before listening.');
   if (ctx.opts.profile) out.push('- PROFILED RUN (--profile): the Node servers ran under `node --cpu-prof`, which slows them down; these numbers are not comparable with a normal run (see reports/profiles/).');
