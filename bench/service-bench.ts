@@ -320,6 +320,20 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string, 
   try {
     await checkPredict(server.url, readFileSync(bodiesFile, 'utf8').split('\n', 1)[0] as string, spec.label);
     progress(`${spec.label}: ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (spec.soak && opts.soakS > 0) {
+      // Memory growth under steady load: resident set after a warm-up vs after the soak, first,
+      // on the fresh server (after the 256-connection cell the heap is still shrinking back).
+      const conns = 16;
+      progress(`${spec.label}: RSS soak, 10 s warm-up + ${opts.soakS} s at ${conns} conns…`);
+      // One VmRSS sample swings with the collector's sawtooth (~15% on a 200 MB server), more than
+      // the 10% being judged: compare medians of samples over the end of each run instead.
+      const warm = await sampledRss(server.pid, 5, () => runWrk(server.url, conns, 10, bodiesFile));
+      const soaked = await sampledRss(server.pid, 10, () => runWrk(server.url, conns, opts.soakS, bodiesFile));
+      const rssAfterWarmupMb = warm.median;
+      const wrk = soaked.result;
+      soak = { server: spec.id, label: spec.label, conns, seconds: opts.soakS, rssAfterWarmupMb, rssAfterSoakMb: soaked.median, rssSamples: { warmup: warm.range, soak: soaked.range }, wrk };
+      progress(`  RSS ${rssAfterWarmupMb?.toFixed(0) ?? '?'} MB → ${soak.rssAfterSoakMb?.toFixed(0) ?? '?'} MB ${charge(10 + opts.soakS)}`);
+    }
     for (const conns of [...opts.conns, ...(spec.extraConns ?? [])]) {
       const t0 = performance.now();
       progress(`${spec.label} @ ${conns} conns: ${opts.warmupS} s warm-up + ${opts.durationS} s…`);
@@ -331,19 +345,6 @@ async function benchServer(spec: ServerSpec, opts: Options, bodiesFile: string, 
       const seconds = (performance.now() - t0) / 1000;
       cells.push({ server: spec.id, label: spec.label, conns, wrk, rss_mb: statusMb(server.pid, 'VmHWM'), seconds });
       progress(`  ${wrk.requestsPerSec.toFixed(0)} req/s, p99 ${wrk.latencyMs.p99.toFixed(2)} ms, ${wrk.errors} errors (${seconds.toFixed(1)} s) ${charge(opts.warmupS + opts.durationS)}`);
-    }
-    if (spec.soak && opts.soakS > 0) {
-      // Memory growth under steady load: resident set after a warm-up vs after the soak.
-      const conns = 16;
-      progress(`${spec.label}: RSS soak, 10 s warm-up + ${opts.soakS} s at ${conns} conns…`);
-      // One VmRSS sample swings with the collector's sawtooth (~15% on a 200 MB server), more than
-      // the 10% being judged: compare medians of samples over the end of each run instead.
-      const warm = await sampledRss(server.pid, 5, () => runWrk(server.url, conns, 10, bodiesFile));
-      const soaked = await sampledRss(server.pid, 10, () => runWrk(server.url, conns, opts.soakS, bodiesFile));
-      const rssAfterWarmupMb = warm.median;
-      const wrk = soaked.result;
-      soak = { server: spec.id, label: spec.label, conns, seconds: opts.soakS, rssAfterWarmupMb, rssAfterSoakMb: soaked.median, rssSamples: { warmup: warm.range, soak: soaked.range }, wrk };
-      progress(`  RSS ${rssAfterWarmupMb?.toFixed(0) ?? '?'} MB → ${soak.rssAfterSoakMb?.toFixed(0) ?? '?'} MB ${charge(10 + opts.soakS)}`);
     }
   } finally {
     await stopServer(server.child, profileDir ? PROFILE_EXIT_MS : undefined);
@@ -511,7 +512,7 @@ function notes(ctx: Context): string[] {
     `- default cache: ${ctx.defaultCache} entries${ctx.defaultCache >= ctx.bodies ? ` ≥ ${ctx.bodies} distinct bodies, so after warm-up that row measures cache hits only (an upper bound)` : ''}.`,
     '- stub: our app (security headers, request ids, metrics, schemas, logger) with a model that returns a constant, same env as "no batching, cache off"; floor: bare Fastify with a {text: string} body schema.',
   ];
-  out.push(`- RSS soaks: after the cells, 10 s at 16 connections, then ${ctx.opts.soakS} s more at 16 connections; resident set (VmRSS) sampled every 250 ms, the median of the last 5 s of the first run against the median of the last 10 s of the soak (one sample swings with the collector); with inference threads (defaults) and without (INFERENCE_THREADS=0).`);
+  out.push(`- RSS soaks: on the freshly started server, before its cells: 10 s at 16 connections, then ${ctx.opts.soakS} s more at 16 connections; resident set (VmRSS) sampled every 250 ms, the median of the last 5 s of the first run against the median of the last 10 s of the soak (one sample swings with the collector); with inference threads (defaults) and without (INFERENCE_THREADS=0).`);
   out.push('- model cost: the served model loaded in the benchmark process, `score()` of each distinct body text after two warm-up passes, three timed passes (tokenizer, n-grams and the forward pass; no HTTP).');
   out.push('- peer: uvicorn with `--loop uvloop --http httptools`, access log off, one BLAS/OpenMP thread per worker; each worker trains its own copy before listening.');
   if (ctx.opts.profile) out.push('- PROFILED RUN (--profile): the Node servers ran under `node --cpu-prof`, which slows them down; these numbers are not comparable with a normal run (see reports/profiles/).');
