@@ -50,10 +50,18 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
  */
 export async function initLoadingBackend(): Promise<BackendName> {
   if (initialised) return initialised;
-  // Its one message ("install our node backend to speed things up") would mislead: nothing computes here.
-  tf.env().set('PROD', true);
   if (!(await tf.setBackend('cpu'))) throw new Error('the TensorFlow.js cpu backend could not be initialised');
   await tf.ready();
+  // The cpu backend's first tensor write prints "install our node backend to speed things up",
+  // which would mislead (nothing computes here). Spend that first write now, silenced, and leave
+  // TF.js's production flag as it was: it also hides every other TF.js warning.
+  const prod = tf.env().getBool('PROD');
+  tf.env().set('PROD', true);
+  try {
+    tf.tensor1d([0]).dispose();
+  } finally {
+    tf.env().set('PROD', prod);
+  }
   return 'cpu';
 }
 

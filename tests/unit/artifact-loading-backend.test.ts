@@ -16,6 +16,8 @@ describe('the backend an artifact is loaded on', () => {
     const model = await loadArtifact(dir);
     // The wasm backend's heap never shrinks: loading through it would keep the weights' copy resident for good.
     expect(tf.getBackend()).toBe('cpu');
+    // Silencing the cpu backend's one misleading hint left TF.js's warnings on for everything else.
+    expect(tf.env().getBool('PROD')).toBe(false);
     const scores = texts.map((t) => model.score(t));
     // Loading recorded nothing: training afterwards in the same process still gets the fastest backend.
     expect(await initBackend('auto')).not.toBe('cpu');
