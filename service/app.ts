@@ -266,11 +266,13 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
         const body = request.body as { text?: string; texts?: string[] };
         const texts = body.texts ?? [body.text as string];
         if (config.logRequestText) request.log.info({ texts }, 'prediction input');
-        metrics.predictions.inc({ endpoint: 'v1' }, texts.length);
+        metrics.countPredictions('v1', texts.length);
         const scores = await scorer.scoreMany(model, texts);
         const ref = { name: model.name, version: model.version };
         if (body.texts) return { predictions: scores.map(toScored), model: ref };
-        return { ...toScored(scores[0] as number), model: ref };
+        const score = scores[0] as number;
+        // A literal, not a spread of toScored(): the single-text answer is the hot path.
+        return { label: score >= 0.5 ? 'positive' : 'negative', score, model: ref };
       },
     );
 

@@ -130,7 +130,7 @@ export function registerOip(app: FastifyInstance, config: ServiceConfig, holder:
           if (t.length > config.maxTextLength) throw new OipError(400, `input "${OIP_INPUT}" element ${i} is longer than ${config.maxTextLength} characters`);
         });
         for (const o of body.outputs ?? []) if (o.name !== OIP_OUTPUT) throw new OipError(400, `unknown output "${o.name}" (this model has "${OIP_OUTPUT}")`);
-        metrics.predictions.inc({ endpoint: 'v2' }, texts.length);
+        metrics.countPredictions('v2', texts.length);
         const data = (await scorer.scoreMany(m, texts as string[])).flatMap((p) => [1 - p, p]);
         return { model_name: m.name, model_version: m.version, ...(body.id !== undefined ? { id: body.id } : {}), outputs: [{ name: OIP_OUTPUT, shape: [texts.length, 2], datatype: 'FP32', data }] };
       };
