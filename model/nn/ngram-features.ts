@@ -152,6 +152,73 @@ export function lexiconFromWeights(vocab: NgramVocabularyJSON, weights: ArrayLik
   return { tokens: kept.map((i) => vocab.ngrams[i] as string), scores: kept.map((i) => Math.round((weights[i] as number) * 1e4) / 1e4), clip };
 }
 
+/**
+ * (a, b) → id for the bigrams of a uni+bigram vocabulary: open addressing over typed
+ * arrays. A Map keyed by a·size + b would key most bigrams by a heap number (a·size + b
+ * passes 2^31 for vocabularies over ~46k features), which V8 hashes far more slowly
+ * than a small integer.
+ */
+class PairTable {
+  private readonly a: Int32Array;
+  private readonly b: Int32Array;
+  private readonly v: Int32Array;
+  private readonly mask: number;
+
+  constructor(count: number) {
+    let cap = 16;
+    while (cap < count * 2) cap *= 2;
+    this.a = new Int32Array(cap).fill(-1);
+    this.b = new Int32Array(cap);
+    this.v = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  private static hash(a: number, b: number): number {
+    let h = Math.imul(a, 0x9e3779b1) ^ b;
+    h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+    return h ^ (h >>> 13);
+  }
+
+  set(a: number, b: number, value: number): void {
+    let i = PairTable.hash(a, b) & this.mask;
+    while (this.a[i] !== -1 && !(this.a[i] === a && this.b[i] === b)) i = (i + 1) & this.mask;
+    this.a[i] = a;
+    this.b[i] = b;
+    this.v[i] = value;
+  }
+
+  /** The id of (a, b), or -1. */
+  get(a: number, b: number): number {
+    let i = PairTable.hash(a, b) & this.mask;
+    for (;;) {
+      const k = this.a[i] as number;
+      if (k === -1) return -1;
+      if (k === a && this.b[i] === b) return this.v[i] as number;
+      i = (i + 1) & this.mask;
+    }
+  }
+}
+
+/** addTfIdf over `count` feature ids in ascending order, repeats adjacent (one per occurrence). */
+function addSortedTfIdf(sorted: Int32Array, count: number, idf: readonly number[], ids: number[], values: number[]): void {
+  const start = values.length;
+  let norm = 0;
+  for (let i = 0; i < count; ) {
+    const id = sorted[i] as number;
+    let j = i + 1;
+    while (j < count && sorted[j] === id) j++;
+    const v = (1 + Math.log(j - i)) * (idf[id] as number);
+    ids.push(id);
+    values.push(v);
+    norm += v * v;
+    i = j;
+  }
+  if (norm > 0) {
+    const k = 1 / Math.sqrt(norm);
+    for (let i = start; i < values.length; i++) values[i] = (values[i] as number) * k;
+  }
+}
+
 function addTfIdf(tf: Map<number, number>, idf: readonly number[], scale: number, ids: number[], values: number[]): void {
   const keys = [...tf.keys()].sort((a, b) => a - b);
   const start = values.length;
@@ -178,7 +245,11 @@ export class NgramFeaturizer {
    * so both words are in the vocabulary whenever it is; if some vocabulary breaks that,
    * `bigrams` stays undefined and every text takes the string path.
    */
-  private readonly bigrams?: Map<number, number>;
+  private readonly bigrams?: PairTable;
+  /** "mark" vocabularies: token → id of its NEG_ form, so a marked token is found without building the string. */
+  private readonly negatedIds?: Map<string, number>;
+  /** Feature ids of one text before counting (grown when a text needs more). */
+  private scratch = new Int32Array(256);
 
   constructor(readonly vocab: NgramVocabularyJSON) {
     const expected = vocab.ngrams.length + (vocab.subword?.buckets ?? 0) + (vocab.negationLexicon ? 1 : 0);
@@ -191,6 +262,12 @@ export class NgramFeaturizer {
     }
     this.ids = new Map(vocab.ngrams.map((g, i) => [g, i]));
     if (vocab.maxN <= 2 && vocab.negation !== 'add') this.bigrams = this.bigramIndex();
+    if (vocab.negation === 'mark') {
+      this.negatedIds = new Map();
+      vocab.ngrams.forEach((g, id) => {
+        if (g.startsWith(NEGATION_MARK) && !g.includes(SEP)) this.negatedIds?.set(g.slice(NEGATION_MARK.length), id);
+      });
+    }
     const lex = vocab.negationLexicon;
     if (lex) {
       if (!vocab.negation) throw new Error('n-gram vocabulary has a negation lexicon but no negation mode');
@@ -199,9 +276,11 @@ export class NgramFeaturizer {
     }
   }
 
-  private bigramIndex(): Map<number, number> | undefined {
-    const index = new Map<number, number>();
+  private bigramIndex(): PairTable | undefined {
     const n = this.vocab.ngrams.length;
+    let pairs = 0;
+    for (const g of this.vocab.ngrams) if (g.includes(SEP)) pairs++;
+    const index = new PairTable(pairs);
     for (let id = 0; id < n; id++) {
       const g = this.vocab.ngrams[id] as string;
       const sep = g.indexOf(SEP);
@@ -209,38 +288,49 @@ export class NgramFeaturizer {
       const a = this.ids.get(g.slice(0, sep));
       const b = this.ids.get(g.slice(sep + 1));
       if (a === undefined || b === undefined || g.indexOf(SEP, sep + 1) >= 0) return undefined;
-      index.set(a * n + b, id);
+      index.set(a, b, id);
     }
     return index;
   }
 
-  /** Term counts of the word n-grams (the fast path of `bigrams`, else the feature strings). */
+  /** Term counts of the word n-grams from their strings (vocabularies the fast path does not cover). */
   private wordCounts(tokens: readonly string[]): Map<number, number> {
     const tf = new Map<number, number>();
-    const bigrams = this.bigrams;
-    if (!bigrams) {
-      for (const g of wordFeaturesOf(tokens, this.vocab.maxN, this.vocab.negation)) {
-        const id = this.ids.get(g);
-        if (id !== undefined) tf.set(id, (tf.get(id) ?? 0) + 1);
-      }
-      return tf;
+    for (const g of wordFeaturesOf(tokens, this.vocab.maxN, this.vocab.negation)) {
+      const id = this.ids.get(g);
+      if (id !== undefined) tf.set(id, (tf.get(id) ?? 0) + 1);
     }
-    const toks = this.vocab.negation === 'mark' ? markNegation(tokens) : tokens;
-    const n = this.vocab.ngrams.length;
+    return tf;
+  }
+
+  /**
+   * The fast path of `bigrams`: the word n-gram ids of a text, one per occurrence, sorted
+   * into `scratch`; returns how many. A marked token is looked up by its plain string
+   * (`negatedIds`), a bigram by its two unigram ids.
+   */
+  private wordIds(tokens: readonly string[], bigrams: PairTable, scope: Uint8Array | undefined): number {
+    if (this.scratch.length < 2 * tokens.length) this.scratch = new Int32Array(2 * tokens.length);
+    const out = this.scratch;
+    const negated = this.negatedIds;
     const pairs = this.vocab.maxN === 2;
-    let prev: number | undefined;
-    for (let i = 0; i < toks.length; i++) {
-      const id = this.ids.get(toks[i] as string);
-      if (id !== undefined) {
-        tf.set(id, (tf.get(id) ?? 0) + 1);
-        if (pairs && prev !== undefined) {
-          const bid = bigrams.get(prev * n + id);
-          if (bid !== undefined) tf.set(bid, (tf.get(bid) ?? 0) + 1);
-        }
+    let k = 0;
+    let prev = -1;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i] as string;
+      const id = scope && negated && scope[i] ? negated.get(t) : this.ids.get(t);
+      if (id === undefined) {
+        prev = -1;
+        continue;
+      }
+      out[k++] = id;
+      if (pairs && prev >= 0) {
+        const bid = bigrams.get(prev, id);
+        if (bid >= 0) out[k++] = bid;
       }
       prev = id;
     }
-    return tf;
+    out.subarray(0, k).sort();
+    return k;
   }
 
   /** Whether bigrams are found by unigram ids (see `bigrams`). */
@@ -255,10 +345,13 @@ export class NgramFeaturizer {
 
   /** TF-IDF row of one tokenized text; unknown n-grams are dropped. */
   featurize(tokens: readonly string[]): SparseRow {
-    const tf = this.wordCounts(tokens);
     const ids: number[] = [];
     const values: number[] = [];
-    addTfIdf(tf, this.vocab.idf, 1, ids, values);
+    const scope = this.vocab.negation ? negationScope(tokens) : undefined;
+    if (this.bigrams) {
+      const k = this.wordIds(tokens, this.bigrams, this.vocab.negation === 'mark' ? scope : undefined);
+      addSortedTfIdf(this.scratch, k, this.vocab.idf, ids, values);
+    } else addTfIdf(this.wordCounts(tokens), this.vocab.idf, 1, ids, values);
     const sw = this.vocab.subword;
     if (sw) {
       const offset = this.vocab.ngrams.length;
@@ -267,9 +360,8 @@ export class NgramFeaturizer {
       addTfIdf(stf, this.vocab.idf, sw.weight, ids, values);
     }
     if (this.lexicon) {
-      const scope = negationScope(tokens);
       let polarity = 0;
-      for (let i = 0; i < tokens.length; i++) if (scope[i]) polarity += this.lexicon.get(tokens[i] as string) ?? 0;
+      for (let i = 0; i < tokens.length; i++) if (scope?.[i]) polarity += this.lexicon.get(tokens[i] as string) ?? 0;
       const clip = (this.vocab.negationLexicon as NegationLexicon).clip;
       ids.push(this.vocab.idf.length - 1);
       values.push(Math.max(-clip, Math.min(clip, polarity)));
