@@ -7,7 +7,7 @@ import type { ProblemKind } from './problems.js';
 import { ServiceMetrics } from './metrics.js';
 import { registerOip } from './oip.js';
 import { installAuth } from './auth.js';
-import { CachedScorer, toScored } from './scorer.js';
+import { CachedScorer, labelOf, toScored } from './scorer.js';
 import { registerApiDocs } from './openapi.js';
 import type { RouteDoc } from './openapi.js';
 import type { InferencePool } from './inference-pool.js';
@@ -272,7 +272,7 @@ export function buildApp(config: ServiceConfig, holder: ModelHolder, metrics: Se
         if (body.texts) return { predictions: scores.map(toScored), model: ref };
         const score = scores[0] as number;
         // A literal, not a spread of toScored(): the single-text answer is the hot path.
-        return { label: score >= 0.5 ? 'positive' : 'negative', score, model: ref };
+        return { label: labelOf(score), score, model: ref };
       },
     );
 

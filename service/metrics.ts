@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 
 type Labels<T extends string> = Partial<Record<T, string>>;
 
+const ENDPOINT_LABELS = { v1: { endpoint: 'v1' }, v2: { endpoint: 'v2' } } as const;
+
 /**
  * Counts kept in a plain Map and added to a prom-client counter when it is read (its
  * `collect`): `Counter.inc(labels)` hashes and validates the label object on every call,
@@ -11,10 +13,10 @@ type Labels<T extends string> = Partial<Record<T, string>>;
 class PendingCounts<T extends string> {
   private readonly pending = new Map<string, { labels: Labels<T>; n: number }>();
 
-  add(key: string, labels: () => Labels<T>, n = 1): void {
+  add(key: string, labels: Labels<T>, n = 1): void {
     const e = this.pending.get(key);
     if (e) e.n += n;
-    else this.pending.set(key, { labels: labels(), n });
+    else this.pending.set(key, { labels, n });
   }
 
   flushInto(counter: client.Counter<T>): void {
@@ -88,7 +90,7 @@ export class ServiceMetrics {
 
   /** Counts `n` texts scored through `endpoint` ("v1", "v2"). */
   countPredictions(endpoint: 'v1' | 'v2', n: number): void {
-    this.pendingPredictions.add(endpoint, () => ({ endpoint }), n);
+    this.pendingPredictions.add(endpoint, ENDPOINT_LABELS[endpoint], n);
   }
 
   setModel(name: string, version: string, loadSeconds: number): void {
@@ -104,7 +106,7 @@ export class ServiceMetrics {
       const { method } = request;
       const status = reply.statusCode;
       const labels = { route, method, status: String(status) };
-      this.pendingRequests.add(`${route} ${method} ${status}`, () => labels);
+      this.pendingRequests.add(`${route} ${method} ${status}`, labels);
       this.latency.observe(labels, reply.elapsedTime / 1000);
       done();
     });

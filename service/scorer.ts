@@ -9,7 +9,8 @@ export interface Scored {
   score: number;
 }
 
-export const toScored = (score: number): Scored => ({ label: score >= 0.5 ? 'positive' : 'negative', score });
+export const labelOf = (score: number): Scored['label'] => (score >= 0.5 ? 'positive' : 'negative');
+export const toScored = (score: number): Scored => ({ label: labelOf(score), score });
 
 /**
  * The service's way to score texts: an LRU cache of P(positive) per exact text (size 0

@@ -347,9 +347,11 @@ export class NgramFeaturizer {
   featurize(tokens: readonly string[]): SparseRow {
     const ids: number[] = [];
     const values: number[] = [];
-    const scope = this.vocab.negation ? negationScope(tokens) : undefined;
+    // The scope is needed by the fast path's marking and by the lexicon feature; computed once for both.
+    const marks = this.bigrams !== undefined && this.vocab.negation === 'mark';
+    const scope = marks || this.lexicon ? negationScope(tokens) : undefined;
     if (this.bigrams) {
-      const k = this.wordIds(tokens, this.bigrams, this.vocab.negation === 'mark' ? scope : undefined);
+      const k = this.wordIds(tokens, this.bigrams, marks ? scope : undefined);
       addSortedTfIdf(this.scratch, k, this.vocab.idf, ids, values);
     } else addTfIdf(this.wordCounts(tokens), this.vocab.idf, 1, ids, values);
     const sw = this.vocab.subword;
