@@ -52,12 +52,22 @@ export interface NgramVocabularyJSON {
   negationVersion?: string;
   subword?: SubwordConfig;
   negationLexicon?: NegationLexicon;
+  /**
+   * "mark" with a lexicon only: a token in a negation scope is marked only when the
+   * lexicon gives it a polarity of at least this magnitude; other tokens in scope keep
+   * their plain n-grams. SST's negations are mostly negative whatever they cover, so a
+   * marked neutral word ("not the movie" → NEG_movie) learns that negativity and drags
+   * down "I do n't think the movie was bad"; unmarked, it keeps its ordinary weight.
+   */
+  negationMarkMin?: number;
 }
 
 export interface NgramFeatureOptions {
   negation?: NegationMode | 'none';
   subword?: SubwordConfig;
   negationLexicon?: NegationLexicon;
+  /** See NgramVocabularyJSON.negationMarkMin. */
+  markMin?: number;
 }
 
 export interface SparseRow {
@@ -79,8 +89,15 @@ export function ngramsOf(tokens: readonly string[], maxN: number): string[] {
   return out;
 }
 
-/** The word-level feature strings of a text under a negation mode. */
-export function wordFeaturesOf(tokens: readonly string[], maxN: number, negation?: NegationMode): string[] {
+/**
+ * The word-level feature strings of a text under a negation mode. `markable` ("mark"
+ * only) limits the marking to the tokens it accepts.
+ */
+export function wordFeaturesOf(tokens: readonly string[], maxN: number, negation?: NegationMode, markable?: ReadonlySet<string>): string[] {
+  if (negation === 'mark' && markable) {
+    const scope = negationScope(tokens);
+    return ngramsOf(tokens.map((t, i) => (scope[i] && markable.has(t) ? NEGATION_MARK + t : t)), maxN);
+  }
   if (negation === 'mark') return ngramsOf(markNegation(tokens), maxN);
   const out = ngramsOf(tokens, maxN);
   if (negation === 'add') {
@@ -113,8 +130,13 @@ export function subwordBuckets(tokens: readonly string[], cfg: SubwordConfig): n
 /** Features seen in at least `minCount` documents; ids by document frequency desc, then n-gram. */
 export function buildNgramVocabulary(docs: readonly (readonly string[])[], maxN: number, minCount: number, options: NgramFeatureOptions = {}): NgramVocabularyJSON {
   const negation = options.negation === 'none' ? undefined : options.negation;
+  let markable: Set<string> | undefined;
+  if (options.markMin !== undefined) {
+    if (negation !== 'mark' || !options.negationLexicon) throw new Error('markMin needs negation "mark" and a negation lexicon');
+    markable = markableTokens(options.negationLexicon, options.markMin);
+  }
   const df = new Map<string, number>();
-  for (const tokens of docs) for (const g of new Set(wordFeaturesOf(tokens, maxN, negation))) df.set(g, (df.get(g) ?? 0) + 1);
+  for (const tokens of docs) for (const g of new Set(wordFeaturesOf(tokens, maxN, negation, markable))) df.set(g, (df.get(g) ?? 0) + 1);
   const kept = [...df.entries()].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const n = docs.length;
   const idf = kept.map(([, c]) => Math.log((1 + n) / (1 + c)) + 1);
@@ -135,7 +157,17 @@ export function buildNgramVocabulary(docs: readonly (readonly string[])[], maxN:
     idf.push(1);
     vocab.negationLexicon = options.negationLexicon;
   }
+  if (options.markMin !== undefined) vocab.negationMarkMin = options.markMin;
   return vocab;
+}
+
+/** The lexicon's tokens with |polarity| >= min: the ones "mark" marks under negationMarkMin. */
+export function markableTokens(lexicon: NegationLexicon, min: number): Set<string> {
+  const out = new Set<string>();
+  lexicon.tokens.forEach((t, i) => {
+    if (Math.abs(lexicon.scores[i] as number) >= min) out.add(t);
+  });
+  return out;
 }
 
 /**
@@ -248,6 +280,8 @@ export class NgramFeaturizer {
   private readonly bigrams?: PairTable;
   /** "mark" vocabularies: token → id of its NEG_ form, so a marked token is found without building the string. */
   private readonly negatedIds?: Map<string, number>;
+  /** negationMarkMin vocabularies: the tokens marked inside a scope. */
+  private readonly markable?: Set<string>;
   /** Feature ids of one text before counting (grown when a text needs more). */
   private scratch = new Int32Array(256);
 
@@ -259,6 +293,10 @@ export class NgramFeaturizer {
     const marking = vocab.negationVersion ?? 'neg-scope-v1';
     if (vocab.negation !== undefined && marking !== NEGATION_VERSION) {
       throw new Error(`n-gram features mark negation as "${marking}", this code as "${NEGATION_VERSION}": retrain or use a matching release`);
+    }
+    if (vocab.negationMarkMin !== undefined) {
+      if (vocab.negation !== 'mark' || !vocab.negationLexicon) throw new Error('n-gram vocabulary has negationMarkMin but not negation "mark" with a lexicon');
+      this.markable = markableTokens(vocab.negationLexicon, vocab.negationMarkMin);
     }
     this.ids = new Map(vocab.ngrams.map((g, i) => [g, i]));
     if (vocab.maxN <= 2 && vocab.negation !== 'add') this.bigrams = this.bigramIndex();
@@ -296,7 +334,7 @@ export class NgramFeaturizer {
   /** Term counts of the word n-grams from their strings (vocabularies the fast path does not cover). */
   private wordCounts(tokens: readonly string[]): Map<number, number> {
     const tf = new Map<number, number>();
-    for (const g of wordFeaturesOf(tokens, this.vocab.maxN, this.vocab.negation)) {
+    for (const g of wordFeaturesOf(tokens, this.vocab.maxN, this.vocab.negation, this.markable)) {
       const id = this.ids.get(g);
       if (id !== undefined) tf.set(id, (tf.get(id) ?? 0) + 1);
     }
@@ -312,12 +350,13 @@ export class NgramFeaturizer {
     if (this.scratch.length < 2 * tokens.length) this.scratch = new Int32Array(2 * tokens.length);
     const out = this.scratch;
     const negated = this.negatedIds;
+    const markable = this.markable;
     const pairs = this.vocab.maxN === 2;
     let k = 0;
     let prev = -1;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i] as string;
-      const id = scope && negated && scope[i] ? negated.get(t) : this.ids.get(t);
+      const id = scope && negated && scope[i] && (!markable || markable.has(t)) ? negated.get(t) : this.ids.get(t);
       if (id === undefined) {
         prev = -1;
         continue;

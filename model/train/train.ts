@@ -2,10 +2,6 @@ import { Worker } from 'node:worker_threads';
 import { initBackend } from '../nn/backend.js';
 import type { BackendName, BackendPreference } from '../nn/backend.js';
 import type { EnsembleWeights } from '../nn/layers-export.js';
-import { buildNgramVocabulary, lexiconFromWeights, NgramFeaturizer } from '../nn/ngram-features.js';
-import type { NgramVocabularyJSON } from '../nn/ngram-features.js';
-import { trainNgramLinear } from '../nn/ngram-linear.js';
-import type { NgramLinearWeights } from '../nn/ngram-linear.js';
 import { pretrainedMatrix, PRETRAINED_DIM } from '../nn/pretrained.js';
 import type { TokenizerFile } from '../inference/sentiment-model.js';
 import { UNK_ID, Vocabulary } from '../text/vocabulary.js';
@@ -17,6 +13,7 @@ import { createRng } from '../util/random.js';
 import { formatDuration, eta, silentProgress } from './progress.js';
 import type { ProgressSink } from './progress.js';
 import { trainMember } from './train-member.js';
+import { trainNgramMember } from './train-ngram.js';
 import type { EncodedSplit, MemberArchitecture, MemberProgress, MemberResult, MemberTrainingOptions } from './train-member.js';
 import type { BiGruWeights } from '../nn/bigru.js';
 import type { TextCnnWeights } from '../nn/text-cnn.js';
@@ -212,51 +209,8 @@ export async function trainModel(inputs: TrainInputs): Promise<TrainedModel> {
       status[mi] = 'done';
     });
   }
-  let linear: { vocab: NgramVocabularyJSON; weights: NgramLinearWeights } | undefined;
   const ng = arch.ngramMember;
-  if (ng.enabled) {
-    const truncated = (ts: string[]): string[] => (ts.length > maxTokens ? ts.slice(0, maxTokens) : ts);
-    const sw = ng.subword;
-    const featureOptions = {
-      negation: ng.negation ?? 'none',
-      ...(sw?.enabled ? { subword: { minN: sw.minN, maxN: Math.max(sw.minN, sw.maxN), buckets: sw.buckets, weight: sw.weight } } : {}),
-    };
-    const docs = trainTokens.map(truncated);
-    let vocab = buildNgramVocabulary(docs, ng.maxN, ng.minCount, featureOptions);
-    let featurizer = new NgramFeaturizer(vocab);
-    const rows = (xs: readonly Example[], toks?: string[][]): { rows: ReturnType<NgramFeaturizer['featurize']>[]; labels: Uint8Array } => ({
-      rows: xs.map((e, i) => featurizer.featurize(truncated(toks?.[i] ?? tokenize(e.text)))),
-      labels: Uint8Array.from(xs, (e) => e.label),
-    });
-    const ngOptions = (features: number): Parameters<typeof trainNgramLinear>[0] => ({ features, epochs: ng.epochs, batchSize: ng.batchSize, learningRate: ng.learningRate, seed: tr.seed });
-    const devRows = (): ReturnType<typeof rows> | undefined => (inputs.dev && inputs.dev.length ? rows(inputs.dev) : undefined);
-    if (ng.negationLexicon?.enabled && (ng.negation ?? 'none') !== 'none') {
-      // Stage 1: the same features without the lexicon; its plain-unigram weights are the lexicon.
-      const first = trainNgramLinear(ngOptions(featurizer.size), rows(inputs.train, trainTokens), devRows());
-      const lexicon = lexiconFromWeights(vocab, first.weights, ng.negationLexicon.size, ng.negationLexicon.clip);
-      vocab = buildNgramVocabulary(docs, ng.maxN, ng.minCount, { ...featureOptions, negationLexicon: lexicon });
-      featurizer = new NgramFeaturizer(vocab);
-      progress.line(`[train] n-gram member stage 1 (negation lexicon of ${lexicon.tokens.length} words) done`);
-    }
-    progress.line(
-      `[train] n-gram member: ${featurizer.size} features (1–${ng.maxN}-grams seen in >= ${ng.minCount} texts` +
-        (vocab.negation ? `, negation scope: ${vocab.negation}` : '') +
-        (vocab.subword ? `, ${vocab.subword.buckets} char ${vocab.subword.minN}–${vocab.subword.maxN}-gram buckets` : '') +
-        ')',
-    );
-    const weights = trainNgramLinear(
-      ngOptions(featurizer.size),
-      rows(inputs.train, trainTokens),
-      devRows(),
-      (p) =>
-        progress.line(
-          `[train] n-gram member epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}` +
-            (p.devAccuracy !== null ? ` dev_acc ${p.devAccuracy.toFixed(4)}${p.best ? ' *' : ''}` : '') +
-            ` (${p.seconds.toFixed(1)}s)`,
-        ),
-    );
-    linear = { vocab, weights };
-  }
+  const linear = ng.enabled ? trainNgramMember({ config: ng, seed: tr.seed, maxTokens, train: inputs.train, trainTokens, ...(inputs.dev ? { dev: inputs.dev } : {}), progress }) : undefined;
   const tokenizer: TokenizerFile = { tokenizer: TOKENIZER_VERSION, max_tokens: maxTokens, vocabulary: vocabulary.toJSON(), ...(linear ? { ngrams: linear.vocab } : {}), ...(negation ? { negation: NEGATION_VERSION } : {}) };
   const weights = members.map((m) => m.weights);
   const ensemble: EnsembleWeights = {

@@ -54,3 +54,59 @@ describe('n-gram featurizer: the bigram-by-unigram-ids path', () => {
     expect(Array.from(row.values)).toEqual(Array.from(reference(vocab, ['a', 'good', 'film']).values));
   });
 });
+
+describe('n-gram featurizer: marking only polar words (negationMarkMin)', () => {
+  const lexicon = { tokens: ['bad', 'good', 'movie'], scores: [-2.5, 2.1, -0.2], clip: 8 };
+  const docs = [
+    ['the', 'movie', 'was', 'not', 'bad', '.'],
+    ['i', 'do', "n't", 'think', 'the', 'movie', 'was', 'bad', '.'],
+    ['not', 'a', 'good', 'movie', '.'],
+    ['a', 'good', 'movie', '.'],
+  ];
+
+  it('marks a polar word in scope and leaves a neutral one plain, at build and at serve time', () => {
+    const vocab = buildNgramVocabulary(docs, 2, 1, { negation: 'mark', negationLexicon: lexicon, markMin: 1 });
+    expect(vocab.negationMarkMin).toBe(1);
+    expect(vocab.ngrams).toContain('NEG_bad');
+    expect(vocab.ngrams).toContain('NEG_good');
+    expect(vocab.ngrams).not.toContain('NEG_movie');
+    expect(vocab.ngrams).not.toContain('NEG_think');
+    expect(vocab.ngrams).toContain('NEG_good movie');
+    const f = new NgramFeaturizer(JSON.parse(JSON.stringify(vocab)) as NgramVocabularyJSON);
+    expect(f.usesBigramIndex).toBe(true);
+    const tokens = docs[1] as string[];
+    const got = f.featurize(tokens);
+    const names = Array.from(got.ids).map((id) => vocab.ngrams[id] ?? '(negated polarity)');
+    expect(names).toEqual(expect.arrayContaining(['movie', 'think', 'NEG_bad', 'was NEG_bad', '(negated polarity)']));
+    expect(names).not.toContain('bad');
+    // The lexicon feature still sums every in-scope word: movie −0.2 + bad −2.5.
+    expect(got.values[got.values.length - 1]).toBeCloseTo(-2.7, 5);
+  });
+
+  it('gives exactly the string path\'s rows on real text', () => {
+    const dir = process.env.DATASETS_DIR as string;
+    const real = readFileSync(join(dir, 'sst2', 'dev.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => tokenize(l.split('\t')[0] as string));
+    const lex = { tokens: ['bad', 'good', 'funny', 'dull', 'boring', 'great', 'film'], scores: [-2, 2, 1.5, -1.5, -1.8, 1.9, 0.1], clip: 8 };
+    const vocab = buildNgramVocabulary(real.slice(0, 600), 2, 1, { negation: 'mark', negationLexicon: lex, markMin: 1 });
+    const fast = new NgramFeaturizer(vocab);
+    // The same vocabulary through the string path: a bigram whose word is absent disables the index.
+    const slowVocab: NgramVocabularyJSON = { ...vocab, ngrams: [...vocab.ngrams, 'zzqx film'], idf: [...vocab.idf.slice(0, -1), 1, vocab.idf[vocab.idf.length - 1] as number] };
+    const slow = new NgramFeaturizer(slowVocab);
+    expect(slow.usesBigramIndex).toBe(false);
+    let marked = 0;
+    for (const tokens of real) {
+      const a = fast.featurize(tokens);
+      const b = slow.featurize(tokens);
+      expect(Array.from(a.ids)).toEqual(Array.from(b.ids).map((id) => (id === slowVocab.idf.length - 1 ? vocab.idf.length - 1 : id)));
+      expect(Array.from(a.values)).toEqual(Array.from(b.values));
+      if (Array.from(a.ids).some((id) => (vocab.ngrams[id] ?? '').startsWith('NEG_'))) marked++;
+    }
+    expect(marked).toBeGreaterThan(0);
+  });
+
+  it('refuses markMin without "mark" and a lexicon', () => {
+    expect(() => buildNgramVocabulary(docs, 2, 1, { negation: 'mark', markMin: 1 })).toThrow(/markMin needs negation "mark" and a negation lexicon/);
+    const vocab = buildNgramVocabulary(docs, 2, 1, { negation: 'add', negationLexicon: lexicon });
+    expect(() => new NgramFeaturizer({ ...vocab, negationMarkMin: 1 })).toThrow(/negationMarkMin but not negation "mark"/);
+  });
+});
