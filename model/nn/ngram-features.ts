@@ -53,21 +53,21 @@ export interface NgramVocabularyJSON {
   subword?: SubwordConfig;
   negationLexicon?: NegationLexicon;
   /**
-   * "mark" with a lexicon only: a token in a negation scope is marked only when the
-   * lexicon gives it a polarity of at least this magnitude; other tokens in scope keep
-   * their plain n-grams. SST's negations are mostly negative whatever they cover, so a
-   * marked neutral word ("not the movie" → NEG_movie) learns that negativity and drags
-   * down "I do n't think the movie was bad"; unmarked, it keeps its ordinary weight.
+   * "mark" with a lexicon only: tokens that give no word n-gram inside a negation scope,
+   * so what they say there reaches the model only through the pooled negated-polarity
+   * feature. A per-word NEG_bad learns from the few real negations of "bad" (in SST,
+   * mostly in negative sentences) and overrides the pooled reversal; without it the
+   * reversal is learnt once, from every negated polar word. Sorted.
    */
-  negationMarkMin?: number;
+  negationDropped?: string[];
 }
 
 export interface NgramFeatureOptions {
   negation?: NegationMode | 'none';
   subword?: SubwordConfig;
   negationLexicon?: NegationLexicon;
-  /** See NgramVocabularyJSON.negationMarkMin. */
-  markMin?: number;
+  /** See NgramVocabularyJSON.negationDropped. */
+  dropped?: ReadonlySet<string>;
 }
 
 export interface SparseRow {
@@ -90,13 +90,23 @@ export function ngramsOf(tokens: readonly string[], maxN: number): string[] {
 }
 
 /**
- * The word-level feature strings of a text under a negation mode. `markable` ("mark"
- * only) limits the marking to the tokens it accepts.
+ * The word-level feature strings of a text under a negation mode. `dropped` ("mark"
+ * only): the tokens that give no n-gram inside a scope.
  */
-export function wordFeaturesOf(tokens: readonly string[], maxN: number, negation?: NegationMode, markable?: ReadonlySet<string>): string[] {
-  if (negation === 'mark' && markable) {
+export function wordFeaturesOf(tokens: readonly string[], maxN: number, negation?: NegationMode, dropped?: ReadonlySet<string>): string[] {
+  if (negation === 'mark' && dropped) {
     const scope = negationScope(tokens);
-    return ngramsOf(tokens.map((t, i) => (scope[i] && markable.has(t) ? NEGATION_MARK + t : t)), maxN);
+    // A dropped token ends the n-grams around it: each run between dropped tokens gives its own.
+    const out: string[] = [];
+    let run: string[] = [];
+    tokens.forEach((t, i) => {
+      if (scope[i] && dropped?.has(t)) {
+        out.push(...ngramsOf(run, maxN));
+        run = [];
+      } else run.push(scope[i] ? NEGATION_MARK + t : t);
+    });
+    out.push(...ngramsOf(run, maxN));
+    return out;
   }
   if (negation === 'mark') return ngramsOf(markNegation(tokens), maxN);
   const out = ngramsOf(tokens, maxN);
@@ -130,13 +140,10 @@ export function subwordBuckets(tokens: readonly string[], cfg: SubwordConfig): n
 /** Features seen in at least `minCount` documents; ids by document frequency desc, then n-gram. */
 export function buildNgramVocabulary(docs: readonly (readonly string[])[], maxN: number, minCount: number, options: NgramFeatureOptions = {}): NgramVocabularyJSON {
   const negation = options.negation === 'none' ? undefined : options.negation;
-  let markable: Set<string> | undefined;
-  if (options.markMin !== undefined) {
-    if (negation !== 'mark' || !options.negationLexicon) throw new Error('markMin needs negation "mark" and a negation lexicon');
-    markable = markableTokens(options.negationLexicon, options.markMin);
-  }
+  const { dropped } = options;
+  if (dropped && (negation !== 'mark' || !options.negationLexicon)) throw new Error('a dropped word list needs negation "mark" and a negation lexicon');
   const df = new Map<string, number>();
-  for (const tokens of docs) for (const g of new Set(wordFeaturesOf(tokens, maxN, negation, markable))) df.set(g, (df.get(g) ?? 0) + 1);
+  for (const tokens of docs) for (const g of new Set(wordFeaturesOf(tokens, maxN, negation, dropped))) df.set(g, (df.get(g) ?? 0) + 1);
   const kept = [...df.entries()].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const n = docs.length;
   const idf = kept.map(([, c]) => Math.log((1 + n) / (1 + c)) + 1);
@@ -157,18 +164,10 @@ export function buildNgramVocabulary(docs: readonly (readonly string[])[], maxN:
     idf.push(1);
     vocab.negationLexicon = options.negationLexicon;
   }
-  if (options.markMin !== undefined) vocab.negationMarkMin = options.markMin;
+  if (dropped) vocab.negationDropped = [...dropped].sort();
   return vocab;
 }
 
-/** The lexicon's tokens with |polarity| >= min: the ones "mark" marks under negationMarkMin. */
-export function markableTokens(lexicon: NegationLexicon, min: number): Set<string> {
-  const out = new Set<string>();
-  lexicon.tokens.forEach((t, i) => {
-    if (Math.abs(lexicon.scores[i] as number) >= min) out.add(t);
-  });
-  return out;
-}
 
 /**
  * The lexicon of a trained first-stage model: the `size` plain unigrams (no NEG_, no
@@ -280,8 +279,8 @@ export class NgramFeaturizer {
   private readonly bigrams?: PairTable;
   /** "mark" vocabularies: token → id of its NEG_ form, so a marked token is found without building the string. */
   private readonly negatedIds?: Map<string, number>;
-  /** negationMarkMin vocabularies: the tokens marked inside a scope. */
-  private readonly markable?: Set<string>;
+  /** negationDropped vocabularies: the tokens that give no word n-gram inside a scope. */
+  private readonly dropped?: Set<string>;
   /** Feature ids of one text before counting (grown when a text needs more). */
   private scratch = new Int32Array(256);
 
@@ -294,9 +293,9 @@ export class NgramFeaturizer {
     if (vocab.negation !== undefined && marking !== NEGATION_VERSION) {
       throw new Error(`n-gram features mark negation as "${marking}", this code as "${NEGATION_VERSION}": retrain or use a matching release`);
     }
-    if (vocab.negationMarkMin !== undefined) {
-      if (vocab.negation !== 'mark' || !vocab.negationLexicon) throw new Error('n-gram vocabulary has negationMarkMin but not negation "mark" with a lexicon');
-      this.markable = markableTokens(vocab.negationLexicon, vocab.negationMarkMin);
+    if (vocab.negationDropped) {
+      if (vocab.negation !== 'mark' || !vocab.negationLexicon) throw new Error('n-gram vocabulary lists dropped words but not negation "mark" with a lexicon');
+      this.dropped = new Set(vocab.negationDropped);
     }
     this.ids = new Map(vocab.ngrams.map((g, i) => [g, i]));
     if (vocab.maxN <= 2 && vocab.negation !== 'add') this.bigrams = this.bigramIndex();
@@ -334,7 +333,7 @@ export class NgramFeaturizer {
   /** Term counts of the word n-grams from their strings (vocabularies the fast path does not cover). */
   private wordCounts(tokens: readonly string[]): Map<number, number> {
     const tf = new Map<number, number>();
-    for (const g of wordFeaturesOf(tokens, this.vocab.maxN, this.vocab.negation, this.markable)) {
+    for (const g of wordFeaturesOf(tokens, this.vocab.maxN, this.vocab.negation, this.dropped)) {
       const id = this.ids.get(g);
       if (id !== undefined) tf.set(id, (tf.get(id) ?? 0) + 1);
     }
@@ -350,13 +349,14 @@ export class NgramFeaturizer {
     if (this.scratch.length < 2 * tokens.length) this.scratch = new Int32Array(2 * tokens.length);
     const out = this.scratch;
     const negated = this.negatedIds;
-    const markable = this.markable;
+    const dropped = this.dropped;
     const pairs = this.vocab.maxN === 2;
     let k = 0;
     let prev = -1;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i] as string;
-      const id = scope && negated && scope[i] && (!markable || markable.has(t)) ? negated.get(t) : this.ids.get(t);
+      const inScope = scope !== undefined && scope[i] === 1;
+      const id = inScope && dropped?.has(t) ? undefined : inScope && negated ? negated.get(t) : this.ids.get(t);
       if (id === undefined) {
         prev = -1;
         continue;

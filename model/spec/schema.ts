@@ -113,10 +113,11 @@ export const SPEC_SCHEMA = {
                 enabled: { type: 'boolean', default: false },
                 size: { type: 'integer', minimum: 1, maximum: 200000, default: 5000 },
                 clip: { type: 'number', exclusiveMinimum: 0, maximum: 100, default: 4 },
-                markMin: {
-                  type: 'number',
-                  minimum: 0,
-                  description: 'with negation "mark": mark only the words in scope whose lexicon polarity has at least this magnitude (absent: mark every word in scope)',
+                poolPolarWords: {
+                  type: 'boolean',
+                  default: false,
+                  description:
+                    'inside a negation scope, the words that are a training example on their own (the treebank labels them polar) give no n-gram and count only through the pooled feature, so the reversal is learnt once for every word instead of per word',
                 },
               },
             },

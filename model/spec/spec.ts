@@ -42,7 +42,7 @@ export interface ModelSpec {
       share: number;
       /** The three below are always filled by the schema's defaults when a spec is loaded; optional for specs built in code. */
       negation?: 'none' | 'mark' | 'add';
-      negationLexicon?: { enabled: boolean; size: number; clip: number; markMin?: number };
+      negationLexicon?: { enabled: boolean; size: number; clip: number; poolPolarWords?: boolean };
       subword?: { enabled: boolean; minN: number; maxN: number; buckets: number; weight: number };
     };
   };

@@ -55,14 +55,18 @@ export function trainNgramMember(inputs: NgramMemberInputs): NgramMember {
     // Stage 1: the same features without the lexicon; its plain-unigram weights are the lexicon.
     const first = trainNgramLinear(options(featurizer.size), rows(inputs.train, trainTokens), devRows());
     const lexicon = lexiconFromWeights(vocab, first.weights, lex.size, lex.clip);
-    vocab = buildNgramVocabulary(docs, ng.maxN, ng.minCount, { ...featureOptions, negationLexicon: lexicon, ...(lex.markMin !== undefined ? { markMin: lex.markMin } : {}) });
+    vocab = buildNgramVocabulary(docs, ng.maxN, ng.minCount, {
+      ...featureOptions,
+      negationLexicon: lexicon,
+      ...(lex.poolPolarWords ? { dropped: singleWordExamples(trainTokens) } : {}),
+    });
     featurizer = new NgramFeaturizer(vocab);
     progress.line(`[train] n-gram member stage 1 (negation lexicon of ${lexicon.tokens.length} words) done`);
   }
   progress.line(
     `[train] n-gram member: ${featurizer.size} features (1–${ng.maxN}-grams seen in >= ${ng.minCount} texts` +
       (vocab.negation ? `, negation scope: ${vocab.negation}` : '') +
-      (vocab.negationMarkMin !== undefined ? ` (words with |polarity| >= ${vocab.negationMarkMin} only)` : '') +
+      (vocab.negationDropped ? `, ${vocab.negationDropped.length} polar words pooled only` : '') +
       (vocab.subword ? `, ${vocab.subword.buckets} char ${vocab.subword.minN}–${vocab.subword.maxN}-gram buckets` : '') +
       ')',
   );
@@ -74,4 +78,16 @@ export function trainNgramMember(inputs: NgramMemberInputs): NgramMember {
     ),
   );
   return { vocab, weights };
+}
+
+/**
+ * The tokens that are a training example on their own. SST labels every phrase of its
+ * trees and GLUE keeps the non-neutral ones, so its one-word examples are the words
+ * annotators found polar by themselves ("dull", "charm"), and no neutral word ("movie",
+ * "think") is among them.
+ */
+export function singleWordExamples(tokens: readonly (readonly string[])[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of tokens) if (t.length === 1) out.add(t[0] as string);
+  return out;
 }

@@ -55,7 +55,7 @@ describe('n-gram featurizer: the bigram-by-unigram-ids path', () => {
   });
 });
 
-describe('n-gram featurizer: marking only polar words (negationMarkMin)', () => {
+describe('n-gram featurizer: polar words pooled only inside a negation scope (negationDropped)', () => {
   const lexicon = { tokens: ['bad', 'good', 'movie'], scores: [-2.5, 2.1, -0.2], clip: 8 };
   const docs = [
     ['the', 'movie', 'was', 'not', 'bad', '.'],
@@ -64,49 +64,66 @@ describe('n-gram featurizer: marking only polar words (negationMarkMin)', () => 
     ['a', 'good', 'movie', '.'],
   ];
 
-  it('marks a polar word in scope and leaves a neutral one plain, at build and at serve time', () => {
-    const vocab = buildNgramVocabulary(docs, 2, 1, { negation: 'mark', negationLexicon: lexicon, markMin: 1 });
-    expect(vocab.negationMarkMin).toBe(1);
-    expect(vocab.ngrams).toContain('NEG_bad');
-    expect(vocab.ngrams).toContain('NEG_good');
-    expect(vocab.ngrams).not.toContain('NEG_movie');
-    expect(vocab.ngrams).not.toContain('NEG_think');
-    expect(vocab.ngrams).toContain('NEG_good movie');
+  it('drops a listed polar word inside a scope: no n-gram through it, its polarity only in the pooled feature', () => {
+    const vocab = buildNgramVocabulary(docs, 2, 1, { negation: 'mark', negationLexicon: lexicon, dropped: new Set(['bad', 'good']) });
+    expect(vocab.negationDropped).toEqual(['bad', 'good']);
+    expect(vocab.ngrams).not.toContain('NEG_bad');
+    expect(vocab.ngrams).not.toContain('was bad');
+    expect(vocab.ngrams).toContain('good movie'); // outside a scope "good" is an ordinary word
     const f = new NgramFeaturizer(JSON.parse(JSON.stringify(vocab)) as NgramVocabularyJSON);
-    expect(f.usesBigramIndex).toBe(true);
-    const tokens = docs[1] as string[];
-    const got = f.featurize(tokens);
-    const names = Array.from(got.ids).map((id) => vocab.ngrams[id] ?? '(negated polarity)');
-    expect(names).toEqual(expect.arrayContaining(['movie', 'think', 'NEG_bad', 'was NEG_bad', '(negated polarity)']));
-    expect(names).not.toContain('bad');
-    // The lexicon feature still sums every in-scope word: movie −0.2 + bad −2.5.
-    expect(got.values[got.values.length - 1]).toBeCloseTo(-2.7, 5);
+    const row = f.featurize(['not', 'a', 'good', 'movie', '.']);
+    const names = Array.from(row.ids).map((id) => vocab.ngrams[id] ?? '(negated polarity)');
+    expect(names).toEqual(expect.arrayContaining(['not', 'NEG_a', 'not NEG_a', 'NEG_movie', '(negated polarity)']));
+    expect(names).not.toContain('good');
+    expect(names).not.toContain('NEG_good');
+    expect(names).not.toContain('NEG_a NEG_good');
+    expect(names).not.toContain('NEG_good NEG_movie');
+    expect(row.values[row.values.length - 1]).toBeCloseTo(2.1 - 0.2, 5);
   });
 
-  it('gives exactly the string path\'s rows on real text', () => {
+  it('gives exactly the string path\'s rows on real text with dropped words', () => {
     const dir = process.env.DATASETS_DIR as string;
     const real = readFileSync(join(dir, 'sst2', 'dev.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => tokenize(l.split('\t')[0] as string));
     const lex = { tokens: ['bad', 'good', 'funny', 'dull', 'boring', 'great', 'film'], scores: [-2, 2, 1.5, -1.5, -1.8, 1.9, 0.1], clip: 8 };
-    const vocab = buildNgramVocabulary(real.slice(0, 600), 2, 1, { negation: 'mark', negationLexicon: lex, markMin: 1 });
+    const vocab = buildNgramVocabulary(real.slice(0, 600), 2, 1, { negation: 'mark', negationLexicon: lex, dropped: new Set(['bad', 'good', 'funny', 'dull', 'boring', 'great']) });
     const fast = new NgramFeaturizer(vocab);
-    // The same vocabulary through the string path: a bigram whose word is absent disables the index.
     const slowVocab: NgramVocabularyJSON = { ...vocab, ngrams: [...vocab.ngrams, 'zzqx film'], idf: [...vocab.idf.slice(0, -1), 1, vocab.idf[vocab.idf.length - 1] as number] };
     const slow = new NgramFeaturizer(slowVocab);
+    expect(fast.usesBigramIndex).toBe(true);
     expect(slow.usesBigramIndex).toBe(false);
-    let marked = 0;
     for (const tokens of real) {
       const a = fast.featurize(tokens);
       const b = slow.featurize(tokens);
       expect(Array.from(a.ids)).toEqual(Array.from(b.ids).map((id) => (id === slowVocab.idf.length - 1 ? vocab.idf.length - 1 : id)));
       expect(Array.from(a.values)).toEqual(Array.from(b.values));
-      if (Array.from(a.ids).some((id) => (vocab.ngrams[id] ?? '').startsWith('NEG_'))) marked++;
     }
-    expect(marked).toBeGreaterThan(0);
   });
 
-  it('refuses markMin without "mark" and a lexicon', () => {
-    expect(() => buildNgramVocabulary(docs, 2, 1, { negation: 'mark', markMin: 1 })).toThrow(/markMin needs negation "mark" and a negation lexicon/);
+  it('refuses a dropped word list without "mark" and a lexicon', () => {
     const vocab = buildNgramVocabulary(docs, 2, 1, { negation: 'add', negationLexicon: lexicon });
-    expect(() => new NgramFeaturizer({ ...vocab, negationMarkMin: 1 })).toThrow(/negationMarkMin but not negation "mark"/);
+    expect(() => buildNgramVocabulary(docs, 2, 1, { negation: 'mark', dropped: new Set(['bad']) })).toThrow(/a dropped word list needs negation "mark" and a negation lexicon/);
+    expect(() => new NgramFeaturizer({ ...vocab, negationDropped: ['bad'] })).toThrow(/lists dropped words but not negation "mark" with a lexicon/);
+  });
+});
+
+describe('the n-gram member with polar words pooled inside negation scopes', () => {
+  it('takes the polar words from the one-word training examples and records them in the vocabulary', async () => {
+    const { trainNgramMember, singleWordExamples } = await import('../../model/train/train-ngram.js');
+    expect([...singleWordExamples([['dull'], ['a', 'dull', 'movie'], ['charm'], []])].sort()).toEqual(['charm', 'dull']);
+    const train = [
+      { text: 'dull', label: 0 as const },
+      { text: 'charm', label: 1 as const },
+      { text: 'a dull movie', label: 0 as const },
+      { text: 'the movie is not dull', label: 1 as const },
+      { text: 'full of charm', label: 1 as const },
+      { text: 'the movie has no real charm', label: 0 as const },
+    ];
+    const config = { enabled: true, maxN: 2, minCount: 1, epochs: 2, batchSize: 2, learningRate: 0.05, share: 0.5, negation: 'mark' as const, negationLexicon: { enabled: true, size: 100, clip: 8, poolPolarWords: true } };
+    const member = trainNgramMember({ config, seed: 1, maxTokens: 80, train });
+    expect(member.vocab.negationDropped).toEqual(['charm', 'dull']);
+    expect(member.vocab.ngrams).toContain('NEG_real');
+    expect(member.vocab.ngrams).not.toContain('NEG_dull');
+    expect(member.vocab.ngrams).not.toContain('NEG_charm');
+    expect(member.weights.weights.length).toBe(member.vocab.idf.length);
   });
 });
