@@ -152,7 +152,7 @@ export const SPEC_SCHEMA = {
         learningRateDecay: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'multiplier applied to the learning rates after each epoch' },
         seed: { type: 'integer', minimum: 0, maximum: 4294967295, default: 42 },
         maxTrainExamples: { type: 'integer', minimum: 1, description: 'train on a seeded subset (tests, smoke runs)' },
-        parallel: { type: 'integer', minimum: 0, maximum: 16, default: 2, description: 'worker threads for ensemble members; 0 = in-process' },
+        parallel: { type: 'integer', minimum: 0, maximum: 16, default: 2, description: 'worker threads for the neural members; with 2 or more and an n-gram member, even a single neural member trains in a worker while the main thread trains the n-gram member; 0 or 1 = in-process' },
       },
     },
     search: {

@@ -9,7 +9,7 @@ import { NEGATION_VERSION } from '../../model/text/negation.js';
 import { trainModel } from '../../model/train/train.js';
 import type { TrainedModel } from '../../model/train/train.js';
 import type { Example } from '../../model/types.js';
-import { datasetsDir } from '../helpers/datasets.js';
+import { datasetsDir, REPO_ROOT } from '../helpers/datasets.js';
 
 function weightsHash(t: TrainedModel): string {
   const h = createHash('sha256');
@@ -172,5 +172,48 @@ describe('a shared negation shift for the GRU (architecture.negation: "shift")',
   it('is refused for the CNN', async () => {
     const cnn = parseSpec({ name: 'tiny', task: 'binary-text-classification', dataset: { train: 'sst2:train_sentences' }, architecture: { type: 'text-cnn', widths: [1], filters: 4, pretrained: null, embeddingDim: 8, negation: 'shift' }, training: { epochs: 1, parallel: 0 } });
     await expect(trainModel({ spec: cnn, train: train.slice(0, 50), dev, cacheDir, backend: 'wasm' })).rejects.toThrow('architecture.negation "shift" needs the bigru architecture, not text-cnn');
+  });
+});
+
+describe('the neural member in a worker thread while the main thread trains the n-gram member', () => {
+  // Jest runs the TypeScript sources, where no worker script exists; the built module does.
+  it('gives the same weights as training both in process (training.parallel 2 against 0)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { writeFileSync } = await import('node:fs');
+    const { pathToFileURL } = await import('node:url');
+    const dist = pathToFileURL(join(REPO_ROOT, 'dist/model')).href;
+    const script = `
+      import { createHash } from 'node:crypto';
+      import { parseSpec } from '${dist}/spec/spec.js';
+      import { loadExamples } from '${dist}/data/loaders.js';
+      import { trainModel } from '${dist}/train/train.js';
+      const all = (await loadExamples(process.env.TRAIN_FILE)).examples;
+      const lines = [];
+      const out = {};
+      for (const parallel of [0, 2]) {
+        const spec = parseSpec({ name: 'tiny-gru', task: 'binary-text-classification', dataset: { train: 'sst2:train_sentences' },
+          architecture: { type: 'bigru', hidden: 6, pretrained: null, embeddingDim: 8, ensemble: 1, ngramMember: { enabled: true, epochs: 2 } },
+          training: { epochs: 1, batchSize: 32, seed: 5, parallel } });
+        const t = await trainModel({ spec, train: all.slice(0, 300), dev: all.slice(300, 360), cacheDir: process.env.CACHE_DIR, backend: 'wasm',
+          progress: { status: () => undefined, line: (l) => lines.push(l) } });
+        const h = createHash('sha256');
+        const g = t.ensemble.gru[0];
+        for (const a of [g.embedding, g.forward.kernel, g.forward.recurrent, g.backward.kernel, g.backward.recurrent, g.outKernel, t.ensemble.linear.weights]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+        out[parallel] = h.digest('hex');
+      }
+      process.stdout.write(JSON.stringify({ out, alongside: lines.filter((l) => l.includes('alongside on the main thread')).length }));
+    `;
+    const file = join(cacheDir, 'train-alongside.mjs');
+    writeFileSync(file, script);
+    const stdout = execFileSync(process.execPath, [file], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TRAIN_FILE: join(datasetsDir(), 'sst2/train_sentences.tsv'), CACHE_DIR: cacheDir },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const r = JSON.parse(stdout) as { out: Record<string, string>; alongside: number };
+    expect(r.alongside).toBe(1);
+    expect(r.out['2']).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.out['2']).toBe(r.out['0']);
   });
 });
