@@ -10,7 +10,7 @@ import {
 } from "../../shared/dist/chunk-6KN4MZDE.js";
 import {
   runOrchestrator
-} from "../../shared/dist/chunk-JQNLDN5C.js";
+} from "../../shared/dist/chunk-I5GYMIPN.js";
 import "../../shared/dist/chunk-QEAOYKL6.js";
 import "../../shared/dist/chunk-3ABW4EEF.js";
 import {

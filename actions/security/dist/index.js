@@ -7,14 +7,14 @@ import {
 } from "../../shared/dist/chunk-6KN4MZDE.js";
 import {
   reportTarget
-} from "../../shared/dist/chunk-3MBT2TNQ.js";
+} from "../../shared/dist/chunk-IH4SP6DH.js";
 import {
   REQUIRED_FILES,
   verifyArtifactFiles
 } from "../../shared/dist/chunk-DTIINAWC.js";
 import {
   tickTask
-} from "../../shared/dist/chunk-JQNLDN5C.js";
+} from "../../shared/dist/chunk-I5GYMIPN.js";
 import "../../shared/dist/chunk-QEAOYKL6.js";
 import "../../shared/dist/chunk-3ABW4EEF.js";
 import {

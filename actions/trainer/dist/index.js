@@ -3,9 +3,9 @@ const require = __gitopsCreateRequire(import.meta.url);
 import {
   reportTarget,
   reportTraining
-} from "../../shared/dist/chunk-3MBT2TNQ.js";
+} from "../../shared/dist/chunk-IH4SP6DH.js";
 import "../../shared/dist/chunk-DTIINAWC.js";
-import "../../shared/dist/chunk-JQNLDN5C.js";
+import "../../shared/dist/chunk-I5GYMIPN.js";
 import "../../shared/dist/chunk-QEAOYKL6.js";
 import "../../shared/dist/chunk-3ABW4EEF.js";
 import {
