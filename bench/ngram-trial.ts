@@ -50,22 +50,31 @@ for (const seed of (values.seeds as string).split(',').map(Number)) {
     new SentimentModel(champion.metadata, { ...champion.tokenizerFile, ngrams: member.vocab }, { ...champion.ensemble, linear: member.weights, linearShare: share });
   const ensemble = model(config.share);
   const alone = model(1);
+  // Each text scored once per model; accuracy, ECE and failure rates all read these scores.
   const labels = prepared.dev.map((e) => e.label);
-  const accuracy = (m: SentimentModel): number => prepared.dev.filter((e) => (m.score(e.text) >= 0.5 ? 1 : 0) === e.label).length / prepared.dev.length;
-  const failRate = (m: SentimentModel, polarity: 'positive' | 'negative'): number => {
-    const cases = negationCases(seed, polarity);
-    return cases.filter((c) => (m.score(c.text) >= 0.5 ? 1 : 0) !== c.expected).length / cases.length;
+  const devTexts = prepared.dev.map((e) => e.text);
+  const cases = { negative: negationCases(seed, 'negative'), positive: negationCases(seed, 'positive') };
+  const measure = (m: SentimentModel): { devScores: number[]; accuracy: number; fail: Record<'negative' | 'positive', number> } => {
+    const devScores = devTexts.map((t) => m.score(t));
+    const failRate = (cs: typeof cases.negative): number => cs.filter((c) => (m.score(c.text) >= 0.5 ? 1 : 0) !== c.expected).length / cs.length;
+    return {
+      devScores,
+      accuracy: devScores.filter((p, i) => (p >= 0.5 ? 1 : 0) === labels[i]).length / labels.length,
+      fail: { negative: failRate(cases.negative), positive: failRate(cases.positive) },
+    };
   };
+  const ens = measure(ensemble);
+  const one = measure(alone);
   const row = {
     label: values.label,
     seed,
-    dev_accuracy: accuracy(ensemble),
-    dev_ece: calibration(labels, prepared.dev.map((e) => ensemble.score(e.text))).ece,
-    negated_negative: failRate(ensemble, 'negative'),
-    negated_positive: failRate(ensemble, 'positive'),
-    ngram_dev_accuracy: accuracy(alone),
-    ngram_negated_negative: failRate(alone, 'negative'),
-    ngram_negated_positive: failRate(alone, 'positive'),
+    dev_accuracy: ens.accuracy,
+    dev_ece: calibration(labels, ens.devScores).ece,
+    negated_negative: ens.fail.negative,
+    negated_positive: ens.fail.positive,
+    ngram_dev_accuracy: one.accuracy,
+    ngram_negated_negative: one.fail.negative,
+    ngram_negated_positive: one.fail.positive,
     ngram_features: member.weights.weights.length,
     ngram_seconds: Math.round(seconds),
   };

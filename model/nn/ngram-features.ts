@@ -100,7 +100,7 @@ export function wordFeaturesOf(tokens: readonly string[], maxN: number, negation
     const out: string[] = [];
     let run: string[] = [];
     tokens.forEach((t, i) => {
-      if (scope[i] && dropped?.has(t)) {
+      if (scope[i] && dropped.has(t)) {
         out.push(...ngramsOf(run, maxN));
         run = [];
       } else run.push(scope[i] ? NEGATION_MARK + t : t);
@@ -167,7 +167,6 @@ export function buildNgramVocabulary(docs: readonly (readonly string[])[], maxN:
   if (dropped) vocab.negationDropped = [...dropped].sort();
   return vocab;
 }
-
 
 /**
  * The lexicon of a trained first-stage model: the `size` plain unigrams (no NEG_, no
