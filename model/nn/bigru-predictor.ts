@@ -29,15 +29,49 @@ function addVecMat(out: Float32Array, v: Float32Array, m: Float32Array, rows: nu
   }
 }
 
+/** The SIMD path's kernel, the byte offsets of its operands, its allocator and views of its memory (renewed when it grows). */
+interface SimdState {
+  kernel: VecMatKernel;
+  u: [number, number];
+  h: number;
+  rh: number;
+  gates: number;
+  cand: number;
+  pooled: number;
+  /** First free byte of the bump allocator. */
+  end: number;
+  /** Longest text the step pointers and scratch rows have room for. */
+  steps: number;
+  /** Step pointers of the forward and the backward direction (i32 byte offsets, step order). */
+  ptrs: [number, number];
+  /** Scratch projection rows, one per step, for tokens past `maxKept`. */
+  rows: number;
+  /** Token id → byte offset of its kept projections; 0 = not kept (offset 0 holds weights). */
+  slotOf: Int32Array;
+  kept: number;
+  maxKept: number;
+  /** Free slots left in the current chunk, and the offset of the next one. */
+  chunkFree: number;
+  chunkNext: number;
+  f32: Float32Array;
+  i32: Int32Array;
+}
+
 /**
  * Serving-time BiGRU forward pass in plain typed-array code (no TF.js kernel launches:
  * per-step op overhead would dominate a single sentence). Input projections x·W + b
- * depend only on the token, so they are cached per token id; the recurrent steps run
- * per token. Where WebAssembly SIMD is available (Node 20 has it) each direction is one
- * call into the fused kernel of kernels/vecmat.wat: the token projections are copied
- * into its memory in step order and the whole recurrence, gates included, runs there,
- * four lanes at a time. Elsewhere a JavaScript loop does the same. Both match the
- * tf.layers Bidirectional(GRU) export within float rounding (tests check it).
+ * depend only on the token, so they are computed once per token id and kept; the
+ * recurrent steps run per token. Where WebAssembly SIMD is available (Node 20 has it)
+ * each direction is one call into the fused kernel of kernels/vecmat.wat, which runs the
+ * whole recurrence, gates included, four lanes at a time. The kept projections live in
+ * the kernel's own memory and the kernel reads them in place through one pointer per
+ * step, so a text costs no copies. Elsewhere a JavaScript loop does the same. Both match
+ * the tf.layers Bidirectional(GRU) export within float rounding (tests check it).
+ *
+ * At most `cacheTokens` token ids keep their projections (the default holds every word
+ * of a typical day's traffic, ~25 MB for 64 units): a client sending the whole
+ * vocabulary cannot grow the process without bound. Past it, a token's projection is
+ * computed into a per-text scratch row, which costs time, not memory.
  */
 export class BiGruPredictor {
   private readonly cache: [Map<number, Float32Array>, Map<number, Float32Array>] = [new Map(), new Map()];
@@ -47,12 +81,11 @@ export class BiGruPredictor {
   private readonly gates: Float32Array;
   private readonly cand: Float32Array;
   private readonly pooled: Float32Array;
-  /** The fused kernel, the byte offsets of its operands, and a view of its memory (rebuilt when the memory grows). */
-  private readonly simd?: { kernel: VecMatKernel; u: [number, number]; h: number; rh: number; gates: number; cand: number; pooled: number; xs: [number, number]; steps: number; f32: Float32Array };
+  private readonly simd?: SimdState;
 
   constructor(
     readonly weights: BiGruWeights,
-    opts: { simd?: boolean } = {},
+    opts: { simd?: boolean; cacheTokens?: number } = {},
   ) {
     const hidden = weights.config.hidden;
     this.h = new Float32Array(hidden);
@@ -61,19 +94,38 @@ export class BiGruPredictor {
     this.cand = new Float32Array(hidden);
     this.next = new Float32Array(hidden);
     this.pooled = new Float32Array(2 * hidden);
-    const steps = 128;
     const u3 = 3 * hidden * hidden * 4;
     const scratch = 2 * u3;
-    const xs0 = scratch + 7 * hidden * 4;
-    const kernel = opts.simd !== false && hidden % 4 === 0 ? createVecMatKernel(xs0 + 2 * steps * 3 * hidden * 4) : undefined;
+    const heap = scratch + 7 * hidden * 4;
+    const kernel = opts.simd !== false && hidden % 4 === 0 ? createVecMatKernel(heap + 65536) : undefined;
     if (kernel) {
       // Recurrent weights of both directions, then h, r⊙h, gates (2·hidden), candidate,
-      // pooled (2·hidden: forward then backward), then the two directions' projections.
-      const layout = { u: [0, u3] as [number, number], h: scratch, rh: scratch + 4 * hidden, gates: scratch + 8 * hidden, cand: scratch + 16 * hidden, pooled: scratch + 20 * hidden };
-      const f32 = new Float32Array(kernel.memory.buffer);
-      f32.set(weights.forward.recurrent, layout.u[0] / 4);
-      f32.set(weights.backward.recurrent, layout.u[1] / 4);
-      this.simd = { kernel, ...layout, xs: [xs0, xs0 + steps * 3 * hidden * 4], steps, f32 };
+      // pooled (2·hidden: forward then backward); from `heap` on, a bump allocator hands
+      // out the per-text step pointers and scratch rows, and the kept projections.
+      const simd: SimdState = {
+        kernel,
+        u: [0, u3],
+        h: scratch,
+        rh: scratch + 4 * hidden,
+        gates: scratch + 8 * hidden,
+        cand: scratch + 16 * hidden,
+        pooled: scratch + 20 * hidden,
+        end: heap,
+        steps: 0,
+        ptrs: [0, 0],
+        rows: 0,
+        slotOf: new Int32Array(weights.config.vocabSize),
+        kept: 0,
+        maxKept: opts.cacheTokens ?? 16384,
+        chunkFree: 0,
+        chunkNext: 0,
+        f32: new Float32Array(kernel.memory.buffer),
+        i32: new Int32Array(kernel.memory.buffer),
+      };
+      simd.f32.set(weights.forward.recurrent, simd.u[0] / 4);
+      simd.f32.set(weights.backward.recurrent, simd.u[1] / 4);
+      this.simd = simd;
+      this.growSteps(128);
     }
   }
 
@@ -140,36 +192,92 @@ export class BiGruPredictor {
 
   /** Both directions in the fused kernel; returns the pooled features (a view of its memory). */
   private runSimd(ids: Int32Array): Float32Array {
-    const simd = this.simd as NonNullable<BiGruPredictor['simd']>;
+    const simd = this.simd as SimdState;
     const hidden = this.weights.config.hidden;
-    const cols = 3 * hidden;
     const n = ids.length;
     if (n > simd.steps) this.growSteps(n);
-    const f32 = simd.f32;
-    const fwd = simd.xs[0] / 4;
-    const bwd = simd.xs[1] / 4;
+    const bwdOffset = 3 * hidden * 4;
+    const fwd = simd.ptrs[0] / 4;
+    const bwd = simd.ptrs[1] / 4;
     for (let s = 0; s < n; s++) {
       const id = ids[s] as number;
-      f32.set(this.projection(0, id), fwd + s * cols);
-      f32.set(this.projection(1, id), bwd + (n - 1 - s) * cols);
+      let at = simd.slotOf[id] ?? 0;
+      if (at === 0) at = this.keep(id, s);
+      // keep() may have grown the memory: read the view after it.
+      const i32 = simd.i32;
+      i32[fwd + s] = at;
+      i32[bwd + n - 1 - s] = at + bwdOffset;
     }
     const { kernel, h, gates, cand, rh, pooled } = simd;
-    kernel.gruDirection(simd.u[0], simd.xs[0], n, hidden, h, gates, cand, rh, pooled);
-    kernel.gruDirection(simd.u[1], simd.xs[1], n, hidden, h, gates, cand, rh, pooled + 4 * hidden);
-    return f32.subarray(pooled / 4, pooled / 4 + 2 * hidden);
+    kernel.gruDirection(simd.u[0], simd.ptrs[0], n, hidden, h, gates, cand, rh, pooled);
+    kernel.gruDirection(simd.u[1], simd.ptrs[1], n, hidden, h, gates, cand, rh, pooled + 4 * hidden);
+    return simd.f32.subarray(pooled / 4, pooled / 4 + 2 * hidden);
   }
 
-  /** Room for sequences of `n` steps: grows the kernel's memory (which detaches the old view). */
+  /**
+   * Byte offset of the projections of token `id` (forward, then backward) in the kernel's
+   * memory: computed now into a kept slot, or into step `s`'s scratch row once
+   * `cacheTokens` ids are kept.
+   */
+  private keep(id: number, s: number): number {
+    const simd = this.simd as SimdState;
+    const rowBytes = 6 * this.weights.config.hidden * 4;
+    let at: number;
+    if (simd.kept < simd.maxKept) {
+      if (simd.chunkFree === 0) {
+        const slots = Math.min(256, simd.maxKept - simd.kept);
+        simd.chunkNext = this.alloc(slots * rowBytes);
+        simd.chunkFree = slots;
+      }
+      at = simd.chunkNext;
+      simd.chunkNext += rowBytes;
+      simd.chunkFree--;
+      simd.kept++;
+      simd.slotOf[id] = at;
+    } else at = simd.rows + s * rowBytes;
+    this.projectInto(0, id, at / 4);
+    this.projectInto(1, id, at / 4 + 3 * this.weights.config.hidden);
+    return at;
+  }
+
+  /** x·W + b of one direction for token `id`, written at f32 index `o` of the kernel's memory. */
+  private projectInto(dir: 0 | 1, id: number, o: number): void {
+    const f32 = (this.simd as SimdState).f32;
+    const { dim, hidden } = this.weights.config;
+    const w = dir === 0 ? this.weights.forward : this.weights.backward;
+    const cols = 3 * hidden;
+    f32.set(w.bias, o);
+    const e = this.weights.embedding;
+    for (let d = 0; d < dim; d++) {
+      const x = e[id * dim + d] as number;
+      if (x === 0) continue;
+      const base = d * cols;
+      for (let c = 0; c < cols; c++) f32[o + c] = (f32[o + c] as number) + x * (w.kernel[base + c] as number);
+    }
+  }
+
+  /** `bytes` (a multiple of 16) from the bump allocator, growing the memory (and renewing the views) when needed. */
+  private alloc(bytes: number): number {
+    const simd = this.simd as SimdState;
+    const at = simd.end;
+    simd.end += bytes;
+    const pages = Math.ceil((simd.end - simd.kernel.memory.buffer.byteLength) / 65536);
+    if (pages > 0) {
+      simd.kernel.memory.grow(pages);
+      simd.f32 = new Float32Array(simd.kernel.memory.buffer);
+      simd.i32 = new Int32Array(simd.kernel.memory.buffer);
+    }
+    return at;
+  }
+
+  /** Room for texts of `n` steps: fresh step pointers and scratch rows (the old ones are left unused; this happens a few times at most). */
   private growSteps(n: number): void {
-    const simd = this.simd as NonNullable<BiGruPredictor['simd']>;
-    const rowBytes = 3 * this.weights.config.hidden * 4;
+    const simd = this.simd as SimdState;
     const steps = Math.max(n, 2 * simd.steps);
-    const need = simd.xs[0] + 2 * steps * rowBytes;
-    const pages = Math.ceil((need - simd.kernel.memory.buffer.byteLength) / 65536);
-    if (pages > 0) simd.kernel.memory.grow(pages);
+    const ptrBytes = Math.ceil((steps * 4) / 16) * 16;
+    simd.ptrs = [this.alloc(ptrBytes), this.alloc(ptrBytes)];
+    simd.rows = this.alloc(steps * 6 * this.weights.config.hidden * 4);
     simd.steps = steps;
-    simd.xs[1] = simd.xs[0] + steps * rowBytes;
-    simd.f32 = new Float32Array(simd.kernel.memory.buffer);
   }
 
   /** P(positive) for one unpadded token-id sequence. */

@@ -112,6 +112,33 @@ describe('GRU predictor SIMD kernel', () => {
     }
   });
 
+  it('scores the same, bit for bit, when only a few token projections may be kept, and keeps no more than allowed', () => {
+    const rng = createRng(8);
+    const cfg = { vocabSize: 500, dim: 5, hidden: 12, dropout: 0 };
+    const r = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.next() - 0.5);
+    const dir = (): BiGruWeights['forward'] => ({ kernel: r(cfg.dim * 3 * cfg.hidden), recurrent: r(cfg.hidden * 3 * cfg.hidden), bias: r(3 * cfg.hidden) });
+    const w: BiGruWeights = { kind: 'bigru', config: cfg, embedding: r(cfg.vocabSize * cfg.dim), forward: dir(), backward: dir(), outKernel: r(2 * cfg.hidden), outBias: 0 };
+    const kept = new BiGruPredictor(w);
+    const capped = new BiGruPredictor(w, { cacheTokens: 3 });
+    const none = new BiGruPredictor(w, { cacheTokens: 0 });
+    const before = (capped as unknown as { simd: { kernel: { memory: WebAssembly.Memory } } }).simd.kernel.memory.buffer.byteLength;
+    // Every id of the vocabulary, repeats within a text included, and texts longer than the initial room.
+    for (let t = 0; t < 40; t++) {
+      const s = Int32Array.from({ length: 1 + Math.floor(rng.next() * 200) }, () => Math.floor(rng.next() * cfg.vocabSize));
+      const expected = kept.predict(s);
+      expect(capped.predict(s)).toBe(expected);
+      expect(none.predict(s)).toBe(expected);
+    }
+    const state = (p: BiGruPredictor): { kept: number; slotOf: Int32Array } => (p as unknown as { simd: { kept: number; slotOf: Int32Array } }).simd;
+    expect(state(capped).kept).toBe(3);
+    expect(state(capped).slotOf.filter((o) => o !== 0).length).toBe(3);
+    expect(state(none).kept).toBe(0);
+    expect(state(kept).kept).toBeGreaterThan(400);
+    // The capped predictor's memory grew only for longer texts' scratch rows, not per token.
+    const after = (capped as unknown as { simd: { kernel: { memory: WebAssembly.Memory } } }).simd.kernel.memory.buffer.byteLength;
+    expect(after - before).toBeLessThan(2 * 256 * 6 * cfg.hidden * 4 + 2 * 65536);
+  });
+
   it('the committed wasm bytes are what the .wat source compiles to', async () => {
     const { execFileSync } = await import('node:child_process');
     expect(execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { encoding: 'utf8' })).toContain('is current');

@@ -1,16 +1,15 @@
 import { VECMAT_WASM_BASE64 } from './vecmat-wasm.js';
 
-/** The kernels of vecmat.wat; pointers are byte offsets into `memory`, sizes count f32s. */
+/** The kernel of vecmat.wat; pointers are byte offsets into `memory`, sizes count f32s. */
 export interface VecMatKernel {
   memory: WebAssembly.Memory;
-  /** out[c] += Σ_k v[k]·m[k·stride + c]. */
-  addVecMat(out: number, v: number, m: number, rows: number, stride: number, width: number): void;
   /**
-   * One GRU direction over `n` steps: `u` the recurrent weights (hidden × 3·hidden), `xs`
-   * the n input projections (3·hidden each, step order); leaves the last state in `h` and
-   * max(0, max over steps) in `pooled`. `gates` (2·hidden), `cand` and `rh` are scratch.
+   * One GRU direction over `n` steps: `u` the recurrent weights (hidden × 3·hidden),
+   * `xptrs` n i32 byte offsets of the input projections (3·hidden floats each, step
+   * order); leaves the last state in `h` and max(0, max over steps) in `pooled`. `gates`
+   * (2·hidden), `cand` and `rh` are scratch.
    */
-  gruDirection(u: number, xs: number, n: number, hidden: number, h: number, gates: number, cand: number, rh: number, pooled: number): void;
+  gruDirection(u: number, xptrs: number, n: number, hidden: number, h: number, gates: number, cand: number, rh: number, pooled: number): void;
 }
 
 let module: WebAssembly.Module | null | undefined;
@@ -34,5 +33,5 @@ export function createVecMatKernel(bytes: number): VecMatKernel | undefined {
   const memory = instance.exports.memory as WebAssembly.Memory;
   const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
-  return { memory, addVecMat: instance.exports.addVecMat as VecMatKernel['addVecMat'], gruDirection: instance.exports.gruDirection as VecMatKernel['gruDirection'] };
+  return { memory, gruDirection: instance.exports.gruDirection as VecMatKernel['gruDirection'] };
 }

@@ -1,101 +1,53 @@
-;; The GRU predictor's SIMD kernels (wasm SIMD128, 4 f32 lanes per instruction).
+;; The GRU predictor's SIMD kernel (wasm SIMD128, 4 f32 lanes per instruction).
 ;; Pointers are byte offsets into the exported memory; strides, widths and sizes count f32s.
 ;;
-;; addVecMat: out[c] += Σ_k v[k] · m[k·stride + c]  for c < width (a multiple of 4), k < rows.
-;;   Four rows per pass; kept for callers of the single product.
 ;; gruDirection: one direction of a GRU over a whole sequence in one call (the fused step:
 ;;   both recurrent products, the gates, the state update and the max-pool), so the
 ;;   JavaScript side crosses into wasm once per direction instead of twice per token and
-;;   the sigmoids and tanhs run four lanes at a time. See bigru-predictor.ts for the layout.
+;;   the sigmoids and tanhs run four lanes at a time. The input projection of each step is
+;;   read where it already lies (a pointer per step), not copied into place first. See
+;;   bigru-predictor.ts for the layout.
 (module
   (memory (export "memory") 1)
-  (func (export "addVecMat")
-    (param $out i32) (param $v i32) (param $m i32) (param $rows i32) (param $stride i32) (param $width i32)
-    (local $k i32) (local $c i32) (local $o i32) (local $rowBytes i32)
-    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
-    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
-    (local $acc v128)
-    (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 2)))
-    (local.set $k (i32.const 0))
-    ;; four rows at a time
-    (block $quadDone
-      (loop $quad
-        (br_if $quadDone (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $rows)))
-        (local.set $v0 (f32x4.splat (f32.load (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 2))))))
-        (local.set $v1 (f32x4.splat (f32.load offset=4 (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 2))))))
-        (local.set $v2 (f32x4.splat (f32.load offset=8 (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 2))))))
-        (local.set $v3 (f32x4.splat (f32.load offset=12 (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 2))))))
-        (local.set $r0 (i32.add (local.get $m) (i32.mul (local.get $k) (local.get $rowBytes))))
-        (local.set $r1 (i32.add (local.get $r0) (local.get $rowBytes)))
-        (local.set $r2 (i32.add (local.get $r1) (local.get $rowBytes)))
-        (local.set $r3 (i32.add (local.get $r2) (local.get $rowBytes)))
-        (local.set $c (i32.const 0))
-        (block $colDone
-          (loop $col
-            (br_if $colDone (i32.ge_u (local.get $c) (i32.shl (local.get $width) (i32.const 2))))
-            (local.set $o (i32.add (local.get $out) (local.get $c)))
-            (local.set $acc (v128.load (local.get $o)))
-            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $v0) (v128.load (i32.add (local.get $r0) (local.get $c))))))
-            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $v1) (v128.load (i32.add (local.get $r1) (local.get $c))))))
-            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $v2) (v128.load (i32.add (local.get $r2) (local.get $c))))))
-            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $v3) (v128.load (i32.add (local.get $r3) (local.get $c))))))
-            (v128.store (local.get $o) (local.get $acc))
-            (local.set $c (i32.add (local.get $c) (i32.const 16)))
-            (br $col)))
-        (local.set $k (i32.add (local.get $k) (i32.const 4)))
-        (br $quad)))
-    ;; remaining rows one at a time
+
+  ;; dst[i] = e^(factor · src[i]) for `bytes` (a multiple of 16) of floats, four lanes per
+  ;; pass: Cephes' expf (range reduction by ln 2 in two parts, a degree-5 polynomial, then
+  ;; the power of two built in the exponent bits); ~1 ulp in [-87, 88]. The step loop
+  ;; calls it twice per step, once for all gate pre-activations (factor −1: σ(x) =
+  ;; 1 / (1 + e^{−x})) and once for the candidate (factor 2: tanh x = 1 − 2 / (e^{2x} + 1),
+  ;; which saturates cleanly at ±1; absolute error ~1e-7 near 0), instead of once per
+  ;; four lanes: the calls were a tenth of the kernel's time. factor · x is exact for −1 and 2.
+  (func $expRows (param $dst i32) (param $src i32) (param $bytes i32) (param $factor v128)
+    (local $i i32) (local $x v128) (local $fx v128) (local $r v128) (local $y v128)
     (block $done
-      (loop $single
-        (br_if $done (i32.ge_u (local.get $k) (local.get $rows)))
-        (local.set $v0 (f32x4.splat (f32.load (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 2))))))
-        (local.set $r0 (i32.add (local.get $m) (i32.mul (local.get $k) (local.get $rowBytes))))
-        (local.set $c (i32.const 0))
-        (block $colDone1
-          (loop $col1
-            (br_if $colDone1 (i32.ge_u (local.get $c) (i32.shl (local.get $width) (i32.const 2))))
-            (local.set $o (i32.add (local.get $out) (local.get $c)))
-            (v128.store (local.get $o)
-              (f32x4.add (v128.load (local.get $o)) (f32x4.mul (local.get $v0) (v128.load (i32.add (local.get $r0) (local.get $c))))))
-            (local.set $c (i32.add (local.get $c) (i32.const 16)))
-            (br $col1)))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $single))))
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
+        (local.set $x (f32x4.mul (v128.load (i32.add (local.get $src) (local.get $i))) (local.get $factor)))
+        (local.set $x (f32x4.pmin (f32x4.pmax (local.get $x) (v128.const f32x4 -87.33654 -87.33654 -87.33654 -87.33654))
+                                 (v128.const f32x4 88.37626 88.37626 88.37626 88.37626)))
+        (local.set $fx (f32x4.nearest (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
+        (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $fx) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+        (local.set $r (f32x4.add (local.get $r) (f32x4.mul (local.get $fx) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
+        (local.set $y (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+        (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+        (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+        (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+        (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+        (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+        (local.set $y (f32x4.add (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
+                                 (v128.const f32x4 1 1 1 1)))
+        (v128.store (i32.add (local.get $dst) (local.get $i))
+          (f32x4.mul (local.get $y)
+            (i32x4.shl (i32x4.sub (f32x4.add (local.get $fx) (v128.const f32x4 12582912 12582912 12582912 12582912))
+                                  (v128.const i32x4 0x4b3fff81 0x4b3fff81 0x4b3fff81 0x4b3fff81))
+                       (i32.const 23))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l))))
 
-  ;; e^x for four lanes: Cephes' expf (range reduction by ln 2 in two parts, a degree-5
-  ;; polynomial, then the power of two built in the exponent bits); ~1 ulp in [-87, 88].
-  (func $exp4 (param $x v128) (result v128)
-    (local $fx v128) (local $r v128) (local $y v128)
-    (local.set $x (f32x4.min (f32x4.max (local.get $x) (v128.const f32x4 -87.33654 -87.33654 -87.33654 -87.33654))
-                             (v128.const f32x4 88.37626 88.37626 88.37626 88.37626)))
-    (local.set $fx (f32x4.nearest (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
-    (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $fx) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
-    (local.set $r (f32x4.add (local.get $r) (f32x4.mul (local.get $fx) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
-    (local.set $y (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
-    (local.set $y (f32x4.add (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
-                             (v128.const f32x4 1 1 1 1)))
-    (f32x4.mul (local.get $y)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $fx)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
-
-  (func $sigmoid4 (param $x v128) (result v128)
-    (f32x4.div (v128.const f32x4 1 1 1 1)
-      (f32x4.add (v128.const f32x4 1 1 1 1) (call $exp4 (f32x4.neg (local.get $x))))))
-
-  ;; tanh x = 1 − 2 / (e^{2x} + 1): saturates cleanly at ±1; absolute error ~1e-7 near 0.
-  (func $tanh4 (param $x v128) (result v128)
-    (f32x4.sub (v128.const f32x4 1 1 1 1)
-      (f32x4.div (v128.const f32x4 2 2 2 2)
-        (f32x4.add (call $exp4 (f32x4.add (local.get $x) (local.get $x))) (v128.const f32x4 1 1 1 1)))))
-
-  ;; out[c] += Σ_k v[k] · m[k·stride + c] for c < width (a multiple of 4): sixteen columns
-  ;; per pass held in four registers across all rows (out is read and written once), then
-  ;; four at a time for the rest.
-  (func $matvec (param $out i32) (param $v i32) (param $m i32) (param $rows i32) (param $stride i32) (param $width i32)
+  ;; out[c] = init[c] + Σ_k v[k] · m[k·stride + c] for c < width (a multiple of 4): sixteen
+  ;; columns per pass held in four registers across all rows (init is read and out written
+  ;; once), then four at a time for the rest. rows = 0 copies init to out.
+  (func $matvec (param $out i32) (param $init i32) (param $v i32) (param $m i32) (param $rows i32) (param $stride i32) (param $width i32)
     (local $c i32) (local $p i32) (local $vp i32) (local $vend i32) (local $rowBytes i32) (local $wb i32)
     (local $vk v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 2)))
@@ -105,10 +57,10 @@
     (block $b16done
       (loop $b16
         (br_if $b16done (i32.gt_u (i32.add (local.get $c) (i32.const 64)) (local.get $wb)))
-        (local.set $a0 (v128.load (i32.add (local.get $out) (local.get $c))))
-        (local.set $a1 (v128.load offset=16 (i32.add (local.get $out) (local.get $c))))
-        (local.set $a2 (v128.load offset=32 (i32.add (local.get $out) (local.get $c))))
-        (local.set $a3 (v128.load offset=48 (i32.add (local.get $out) (local.get $c))))
+        (local.set $a0 (v128.load (i32.add (local.get $init) (local.get $c))))
+        (local.set $a1 (v128.load offset=16 (i32.add (local.get $init) (local.get $c))))
+        (local.set $a2 (v128.load offset=32 (i32.add (local.get $init) (local.get $c))))
+        (local.set $a3 (v128.load offset=48 (i32.add (local.get $init) (local.get $c))))
         (local.set $p (i32.add (local.get $m) (local.get $c)))
         (local.set $vp (local.get $v))
         (block $kdone
@@ -131,7 +83,7 @@
     (block $b4done
       (loop $b4
         (br_if $b4done (i32.ge_u (local.get $c) (local.get $wb)))
-        (local.set $a0 (v128.load (i32.add (local.get $out) (local.get $c))))
+        (local.set $a0 (v128.load (i32.add (local.get $init) (local.get $c))))
         (local.set $p (i32.add (local.get $m) (local.get $c)))
         (local.set $vp (local.get $v))
         (block $k4done
@@ -145,28 +97,18 @@
         (local.set $c (i32.add (local.get $c) (i32.const 16)))
         (br $b4))))
 
-  ;; Copies `bytes` (a multiple of 16) from src to dst.
-  (func $copy (param $dst i32) (param $src i32) (param $bytes i32)
-    (local $i i32)
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
-        (v128.store (i32.add (local.get $dst) (local.get $i)) (v128.load (i32.add (local.get $src) (local.get $i))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br $l))))
-
   ;; One GRU direction (Keras reset_after=false, gate order z r h) over n steps.
-  ;; u: recurrent weights, hidden rows × 3·hidden columns. xs: n rows of 3·hidden input
-  ;; projections x·W + b, in step order. h, cand, rh: hidden each; gates: 2·hidden.
-  ;; pooled (hidden) receives max(0, max over steps of h). hidden must be a multiple of 4.
+  ;; u: recurrent weights, hidden rows × 3·hidden columns. xptrs: n i32 byte offsets, in
+  ;; step order, of each step's input projection x·W + b (3·hidden floats). h, cand, rh:
+  ;; hidden each; gates: 2·hidden. pooled (hidden) receives max(0, max over steps of h).
+  ;; hidden must be a multiple of 4.
   (func (export "gruDirection")
-    (param $u i32) (param $xs i32) (param $n i32) (param $hidden i32)
+    (param $u i32) (param $xptrs i32) (param $n i32) (param $hidden i32)
     (param $h i32) (param $gates i32) (param $cand i32) (param $rh i32) (param $pooled i32)
-    (local $s i32) (local $x i32) (local $j i32) (local $hb i32) (local $cols i32) (local $rowBytes i32)
+    (local $s i32) (local $x i32) (local $j i32) (local $hb i32) (local $cols i32) (local $rows i32)
     (local $z v128) (local $hv v128) (local $hn v128)
     (local.set $hb (i32.shl (local.get $hidden) (i32.const 2)))
     (local.set $cols (i32.mul (local.get $hidden) (i32.const 3)))
-    (local.set $rowBytes (i32.mul (local.get $hb) (i32.const 3)))
     (local.set $j (i32.const 0))
     (block $zdone
       (loop $zero
@@ -175,44 +117,47 @@
         (v128.store (i32.add (local.get $pooled) (local.get $j)) (v128.const f32x4 0 0 0 0))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $zero)))
-    (local.set $x (local.get $xs))
     (local.set $s (i32.const 0))
     (block $sdone
       (loop $step
         (br_if $sdone (i32.ge_u (local.get $s) (local.get $n)))
-        ;; z and r pre-activations: x·Wzr + b + h·Uzr (h is all zeros at the first step)
-        (call $copy (local.get $gates) (local.get $x) (i32.shl (local.get $hb) (i32.const 1)))
-        (if (local.get $s)
-          (then (call $matvec (local.get $gates) (local.get $h) (local.get $u) (local.get $hidden) (local.get $cols) (i32.shl (local.get $hidden) (i32.const 1)))))
-        ;; r ⊙ h
+        (local.set $x (i32.load (i32.add (local.get $xptrs) (i32.shl (local.get $s) (i32.const 2)))))
+        ;; h is all zeros at the first step: its products are skipped (rows = 0 copies x)
+        (local.set $rows (select (local.get $hidden) (i32.const 0) (local.get $s)))
+        ;; z and r pre-activations: x·Wzr + b + h·Uzr
+        (call $matvec (local.get $gates) (local.get $x) (local.get $h) (local.get $u) (local.get $rows) (local.get $cols) (i32.shl (local.get $hidden) (i32.const 1)))
+        ;; e^{−x} of the z and r pre-activations, in place; then r ⊙ h with r = 1 / (1 + e^{−x})
+        (call $expRows (local.get $gates) (local.get $gates) (i32.shl (local.get $hb) (i32.const 1)) (v128.const f32x4 -1 -1 -1 -1))
         (local.set $j (i32.const 0))
         (block $rdone
           (loop $r
             (br_if $rdone (i32.ge_u (local.get $j) (local.get $hb)))
             (v128.store (i32.add (local.get $rh) (local.get $j))
-              (f32x4.mul (call $sigmoid4 (v128.load (i32.add (i32.add (local.get $gates) (local.get $hb)) (local.get $j))))
+              (f32x4.mul (f32x4.div (v128.const f32x4 1 1 1 1)
+                                    (f32x4.add (v128.const f32x4 1 1 1 1) (v128.load (i32.add (i32.add (local.get $gates) (local.get $hb)) (local.get $j)))))
                          (v128.load (i32.add (local.get $h) (local.get $j)))))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $r)))
         ;; candidate: x·Wh + b + (r ⊙ h)·Uh
-        (call $copy (local.get $cand) (i32.add (local.get $x) (i32.shl (local.get $hb) (i32.const 1))) (local.get $hb))
-        (if (local.get $s)
-          (then (call $matvec (local.get $cand) (local.get $rh) (i32.add (local.get $u) (i32.shl (local.get $hb) (i32.const 1))) (local.get $hidden) (local.get $cols) (local.get $hidden))))
-        ;; h = z ⊙ h + (1 − z) ⊙ tanh(candidate); pooled = max(pooled, h)
+        (call $matvec (local.get $cand) (i32.add (local.get $x) (i32.shl (local.get $hb) (i32.const 1))) (local.get $rh)
+          (i32.add (local.get $u) (i32.shl (local.get $hb) (i32.const 1))) (local.get $rows) (local.get $cols) (local.get $hidden))
+        ;; h = z ⊙ h + (1 − z) ⊙ tanh(candidate), from e^{2·candidate}; pooled = max(pooled, h)
+        (call $expRows (local.get $cand) (local.get $cand) (local.get $hb) (v128.const f32x4 2 2 2 2))
         (local.set $j (i32.const 0))
         (block $udone
           (loop $upd
             (br_if $udone (i32.ge_u (local.get $j) (local.get $hb)))
-            (local.set $z (call $sigmoid4 (v128.load (i32.add (local.get $gates) (local.get $j)))))
+            (local.set $z (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (v128.load (i32.add (local.get $gates) (local.get $j))))))
             (local.set $hv (v128.load (i32.add (local.get $h) (local.get $j))))
             (local.set $hn (f32x4.add (f32x4.mul (local.get $z) (local.get $hv))
                                       (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $z))
-                                                 (call $tanh4 (v128.load (i32.add (local.get $cand) (local.get $j)))))))
+                                                 (f32x4.sub (v128.const f32x4 1 1 1 1)
+                                                   (f32x4.div (v128.const f32x4 2 2 2 2)
+                                                     (f32x4.add (v128.load (i32.add (local.get $cand) (local.get $j))) (v128.const f32x4 1 1 1 1)))))))
             (v128.store (i32.add (local.get $h) (local.get $j)) (local.get $hn))
             (v128.store (i32.add (local.get $pooled) (local.get $j))
-              (f32x4.max (v128.load (i32.add (local.get $pooled) (local.get $j))) (local.get $hn)))
+              (f32x4.pmax (v128.load (i32.add (local.get $pooled) (local.get $j))) (local.get $hn)))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $upd)))
-        (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
         (local.set $s (i32.add (local.get $s) (i32.const 1)))
         (br $step)))))
