@@ -1,6 +1,6 @@
 import { tokenize, TOKENIZER_VERSION } from '../text/tokenizer.js';
-import { Vocabulary } from '../text/vocabulary.js';
-import { markNegation, NEGATION_VERSION } from '../text/negation.js';
+import { UNK_ID, Vocabulary } from '../text/vocabulary.js';
+import { negationScope, NEGATION_MARK, NEGATION_VERSION } from '../text/negation.js';
 import type { VocabularyJSON } from '../text/vocabulary.js';
 import type { EnsembleWeights } from '../nn/layers-export.js';
 import { NgramFeaturizer } from '../nn/ngram-features.js';
@@ -37,6 +37,12 @@ export class SentimentModel {
   /** One scorer per neural member (the CNN members share one predictor that averages them). */
   private readonly neural: { weight: number; predict: (ids: Int32Array) => number }[];
   private readonly featurizer?: NgramFeaturizer;
+  /**
+   * Negation-marking models: token → id of its NEG_ form, so a marked token's id is found
+   * without building the marked string (what vocabulary.encode(markNegation(tokens))
+   * gives, UNK_ID for an unseen marked form).
+   */
+  private readonly negatedIds?: Map<string, number>;
 
   constructor(
     readonly metadata: ArtifactMetadata,
@@ -50,6 +56,14 @@ export class SentimentModel {
       throw new Error(`artifact marks negation as "${tokenizerFile.negation}", this code as "${NEGATION_VERSION}": retrain or use a matching release`);
     }
     this.vocabulary = Vocabulary.fromJSON(tokenizerFile.vocabulary);
+    if (tokenizerFile.negation) {
+      const negatedIds = new Map<string, number>();
+      for (let id = 0; id < this.vocabulary.size; id++) {
+        const t = this.vocabulary.tokenOf(id);
+        if (t.startsWith(NEGATION_MARK)) negatedIds.set(t.slice(NEGATION_MARK.length), id);
+      }
+      this.negatedIds = negatedIds;
+    }
     const members = ensemble.cnn.length + ensemble.gru.length;
     if (members === 0) throw new Error('the model has no CNN or GRU member');
     this.neural = [];
@@ -89,25 +103,35 @@ export class SentimentModel {
     return tokens.length > this.tokenizerFile.max_tokens ? tokens.slice(0, this.tokenizerFile.max_tokens) : tokens;
   }
 
-  /** Token ids of a raw text, truncated to the model's max_tokens. */
+  /** Token ids of a raw text as the neural members read them (negation-marked when the model was trained so), truncated to the model's max_tokens. */
   encode(text: string): Int32Array {
-    return this.vocabulary.encode(this.neuralTokens(this.tokens(text)));
-  }
-
-  /** What the neural members read: the tokens, negation-marked when the model was trained so. */
-  private neuralTokens(tokens: string[]): string[] {
-    return this.tokenizerFile.negation ? markNegation(tokens) : tokens;
+    const tokens = this.tokens(text);
+    return this.neuralIds(tokens, this.negatedIds ? negationScope(tokens) : undefined);
   }
 
   /** P(positive) of a raw text. */
   score(text: string): number {
     const tokens = this.tokens(text);
-    const ids = this.vocabulary.encode(this.neuralTokens(tokens));
+    // One scope for both members (the n-gram member needs it too when it marks negation or has a lexicon).
+    const scope = this.negatedIds || this.featurizer?.vocab.negation ? negationScope(tokens) : undefined;
+    const ids = this.neuralIds(tokens, scope);
     let neural = 0;
     for (const n of this.neural) neural += n.weight * n.predict(ids);
     const { linear, linearShare } = this.ensemble;
     if (!linear || !this.featurizer) return neural;
-    return (1 - linearShare) * neural + linearShare * scoreNgramLinear(linear, this.featurizer.featurize(tokens));
+    return (1 - linearShare) * neural + linearShare * scoreNgramLinear(linear, this.featurizer.featurize(tokens, scope));
+  }
+
+  /** vocabulary.encode(markNegation(tokens)) for marking models (else vocabulary.encode(tokens)), with marked tokens found by their plain form. */
+  private neuralIds(tokens: readonly string[], scope: Uint8Array | undefined): Int32Array {
+    const negated = this.negatedIds;
+    if (!negated || !scope) return this.vocabulary.encode(tokens);
+    const ids = new Int32Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i] as string;
+      ids[i] = scope[i] ? (negated.get(t) ?? UNK_ID) : this.vocabulary.idOf(t);
+    }
+    return ids;
   }
 
   predict(text: string): Prediction {

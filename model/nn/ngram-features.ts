@@ -381,13 +381,17 @@ export class NgramFeaturizer {
     return this.vocab.idf.length;
   }
 
-  /** TF-IDF row of one tokenized text; unknown n-grams are dropped. */
-  featurize(tokens: readonly string[]): SparseRow {
+  /**
+   * TF-IDF row of one tokenized text; unknown n-grams are dropped. `scope`: the text's
+   * negationScope(tokens), when the caller has it already (the served model computes it
+   * once for its neural member and this one).
+   */
+  featurize(tokens: readonly string[], scope?: Uint8Array): SparseRow {
     const ids: number[] = [];
     const values: number[] = [];
     // The scope is needed by the fast path's marking and by the lexicon feature; computed once for both.
     const marks = this.bigrams !== undefined && this.vocab.negation === 'mark';
-    const scope = marks || this.lexicon ? negationScope(tokens) : undefined;
+    if (scope === undefined && (marks || this.lexicon)) scope = negationScope(tokens);
     if (this.bigrams) {
       const k = this.wordIds(tokens, this.bigrams, marks ? scope : undefined);
       addSortedTfIdf(this.scratch, k, this.vocab.idf, ids, values);

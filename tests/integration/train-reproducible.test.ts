@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { loadExamples } from '../../model/data/loaders.js';
 import { parseSpec } from '../../model/spec/spec.js';
 import type { ModelSpec } from '../../model/spec/spec.js';
-import { NEGATION_VERSION } from '../../model/text/negation.js';
+import { markNegation, NEGATION_VERSION } from '../../model/text/negation.js';
+import { UNK_ID, Vocabulary } from '../../model/text/vocabulary.js';
 import { trainModel } from '../../model/train/train.js';
 import type { TrainedModel } from '../../model/train/train.js';
 import type { Example } from '../../model/types.js';
@@ -115,6 +116,12 @@ describe('negation marks for the neural members (architecture.negation: "mark")'
     const ids = [...model.encode('not good')];
     expect(ids.map((i) => tokens[i])).toEqual(['not', 'NEG_good']);
     expect([...model.encode('good')].map((i) => tokens[i])).toEqual(['good']);
+    // The served model finds a marked word's id by its plain form; the definition is the marked string's id (UNK when unseen).
+    const vocabulary = Vocabulary.fromJSON(t.tokenizer.vocabulary);
+    for (const text of ['this is not good .', 'not wonderful , but good', "I didn't like it, never again!", 'no zyzzyva here', 'good fun']) {
+      expect([...model.encode(text)]).toEqual([...vocabulary.encode(markNegation(model.tokens(text)))]);
+    }
+    expect([...model.encode('not zyzzyva')]).toEqual([tokens.indexOf('not'), UNK_ID]);
     // A model trained without marks reads the words as they are.
     const plain = await trainModel({ spec: tinyGru('none'), train: [...train, ...extra], dev, cacheDir, backend: 'wasm' });
     expect(plain.tokenizer.negation).toBeUndefined();
