@@ -190,8 +190,8 @@ export class BiGruPredictor {
     }
   }
 
-  /** Both directions in the fused kernel; returns the pooled features (a view of its memory). */
-  private runSimd(ids: Int32Array): Float32Array {
+  /** Both directions in the fused kernel; the pooled features are left at f32 index `pooled / 4` of its memory. */
+  private runSimd(ids: Int32Array): void {
     const simd = this.simd as SimdState;
     const hidden = this.weights.config.hidden;
     const n = ids.length;
@@ -211,7 +211,6 @@ export class BiGruPredictor {
     const { kernel, h, gates, cand, rh, pooled } = simd;
     kernel.gruDirection(simd.u[0], simd.ptrs[0], n, hidden, h, gates, cand, rh, pooled);
     kernel.gruDirection(simd.u[1], simd.ptrs[1], n, hidden, h, gates, cand, rh, pooled + 4 * hidden);
-    return simd.f32.subarray(pooled / 4, pooled / 4 + 2 * hidden);
   }
 
   /**
@@ -283,15 +282,20 @@ export class BiGruPredictor {
   /** P(positive) for one unpadded token-id sequence. */
   predict(ids: Int32Array): number {
     const hidden = this.weights.config.hidden;
+    // Read in place (no subarray view per call: it would be garbage per request).
     let pooled = this.pooled;
-    if (this.simd) pooled = this.runSimd(ids);
-    else {
+    let at = 0;
+    if (this.simd) {
+      this.runSimd(ids);
+      pooled = this.simd.f32;
+      at = this.simd.pooled / 4;
+    } else {
       this.run(0, ids, false, 0);
       this.run(1, ids, true, hidden);
     }
     const out = this.weights.outKernel;
     let logit = this.weights.outBias;
-    for (let j = 0; j < 2 * hidden; j++) logit += (pooled[j] as number) * (out[j] as number);
+    for (let j = 0; j < 2 * hidden; j++) logit += (pooled[at + j] as number) * (out[j] as number);
     return 1 / (1 + Math.exp(-logit));
   }
 }
