@@ -53,6 +53,10 @@ interface SimdState {
   /** Free slots left in the current chunk, and the offset of the next one. */
   chunkFree: number;
   chunkNext: number;
+  /** Input weights of both directions side by side (dim rows × 6·hidden), their biases (6·hidden), and room for one embedding row. */
+  w: number;
+  bias: number;
+  x: number;
   f32: Float32Array;
   i32: Int32Array;
 }
@@ -68,10 +72,12 @@ interface SimdState {
  * step, so a text costs no copies. Elsewhere a JavaScript loop does the same. Both match
  * the tf.layers Bidirectional(GRU) export within float rounding (tests check it).
  *
- * At most `cacheTokens` token ids keep their projections (the default holds every word
- * of a typical day's traffic, ~25 MB for 64 units): a client sending the whole
- * vocabulary cannot grow the process without bound. Past it, a token's projection is
- * computed into a per-text scratch row, which costs time, not memory.
+ * A token's projections (both directions) are one call into the kernel's matvec: ~5 µs
+ * where the JavaScript loop took ~120, which is what a word unseen since start-up costs
+ * a request. At most `cacheTokens` token ids keep their projections (the default holds
+ * every word of a typical day's traffic, ~25 MB for 64 units): a client sending the
+ * whole vocabulary cannot grow the process without bound. Past it, a token's projection
+ * is computed into a per-text scratch row each time, which costs time, not memory.
  */
 export class BiGruPredictor {
   private readonly cache: [Map<number, Float32Array>, Map<number, Float32Array>] = [new Map(), new Map()];
@@ -119,12 +125,26 @@ export class BiGruPredictor {
         maxKept: opts.cacheTokens ?? 16384,
         chunkFree: 0,
         chunkNext: 0,
+        w: 0,
+        bias: 0,
+        x: 0,
         f32: new Float32Array(kernel.memory.buffer),
         i32: new Int32Array(kernel.memory.buffer),
       };
+      this.simd = simd;
+      const { dim } = weights.config;
+      const cols = 3 * hidden;
+      simd.w = this.alloc(dim * 2 * cols * 4);
+      simd.bias = this.alloc(2 * cols * 4);
+      simd.x = this.alloc(Math.ceil(dim / 4) * 16);
       simd.f32.set(weights.forward.recurrent, simd.u[0] / 4);
       simd.f32.set(weights.backward.recurrent, simd.u[1] / 4);
-      this.simd = simd;
+      for (let d = 0; d < dim; d++) {
+        simd.f32.set(weights.forward.kernel.subarray(d * cols, (d + 1) * cols), simd.w / 4 + d * 2 * cols);
+        simd.f32.set(weights.backward.kernel.subarray(d * cols, (d + 1) * cols), simd.w / 4 + d * 2 * cols + cols);
+      }
+      simd.f32.set(weights.forward.bias, simd.bias / 4);
+      simd.f32.set(weights.backward.bias, simd.bias / 4 + cols);
       this.growSteps(128);
     }
   }
@@ -234,25 +254,10 @@ export class BiGruPredictor {
       simd.kept++;
       simd.slotOf[id] = at;
     } else at = simd.rows + s * rowBytes;
-    this.projectInto(0, id, at / 4);
-    this.projectInto(1, id, at / 4 + 3 * this.weights.config.hidden);
+    const { dim } = this.weights.config;
+    simd.f32.set(this.weights.embedding.subarray(id * dim, (id + 1) * dim), simd.x / 4);
+    simd.kernel.matvec(at, simd.bias, simd.x, simd.w, dim, 6 * this.weights.config.hidden, 6 * this.weights.config.hidden);
     return at;
-  }
-
-  /** x·W + b of one direction for token `id`, written at f32 index `o` of the kernel's memory. */
-  private projectInto(dir: 0 | 1, id: number, o: number): void {
-    const f32 = (this.simd as SimdState).f32;
-    const { dim, hidden } = this.weights.config;
-    const w = dir === 0 ? this.weights.forward : this.weights.backward;
-    const cols = 3 * hidden;
-    f32.set(w.bias, o);
-    const e = this.weights.embedding;
-    for (let d = 0; d < dim; d++) {
-      const x = e[id * dim + d] as number;
-      if (x === 0) continue;
-      const base = d * cols;
-      for (let c = 0; c < cols; c++) f32[o + c] = (f32[o + c] as number) + x * (w.kernel[base + c] as number);
-    }
   }
 
   /** `bytes` (a multiple of 16) from the bump allocator, growing the memory (and renewing the views) when needed. */

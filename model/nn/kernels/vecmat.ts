@@ -3,6 +3,8 @@ import { VECMAT_WASM_BASE64 } from './vecmat-wasm.js';
 /** The kernel of vecmat.wat; pointers are byte offsets into `memory`, sizes count f32s. */
 export interface VecMatKernel {
   memory: WebAssembly.Memory;
+  /** out[c] = init[c] + Σ_k v[k]·m[k·stride + c] for c < width (a multiple of 4), k < rows. */
+  matvec(out: number, init: number, v: number, m: number, rows: number, stride: number, width: number): void;
   /**
    * One GRU direction over `n` steps: `u` the recurrent weights (hidden × 3·hidden),
    * `xptrs` n i32 byte offsets of the input projections (3·hidden floats each, step
@@ -33,5 +35,5 @@ export function createVecMatKernel(bytes: number): VecMatKernel | undefined {
   const memory = instance.exports.memory as WebAssembly.Memory;
   const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
-  return { memory, gruDirection: instance.exports.gruDirection as VecMatKernel['gruDirection'] };
+  return { memory, matvec: instance.exports.matvec as VecMatKernel['matvec'], gruDirection: instance.exports.gruDirection as VecMatKernel['gruDirection'] };
 }

@@ -1,4 +1,4 @@
-;; The GRU predictor's SIMD kernel (wasm SIMD128, 4 f32 lanes per instruction).
+;; The GRU predictor's SIMD kernels (wasm SIMD128, 4 f32 lanes per instruction).
 ;; Pointers are byte offsets into the exported memory; strides, widths and sizes count f32s.
 ;;
 ;; gruDirection: one direction of a GRU over a whole sequence in one call (the fused step:
@@ -7,6 +7,8 @@
 ;;   the sigmoids and tanhs run four lanes at a time. The input projection of each step is
 ;;   read where it already lies (a pointer per step), not copied into place first. See
 ;;   bigru-predictor.ts for the layout.
+;; matvec: out = init + v · m, exported too: the predictor computes a new token's input
+;;   projections of both directions with it, in one call.
 (module
   (memory (export "memory") 1)
 
@@ -47,7 +49,7 @@
   ;; out[c] = init[c] + Σ_k v[k] · m[k·stride + c] for c < width (a multiple of 4): sixteen
   ;; columns per pass held in four registers across all rows (init is read and out written
   ;; once), then four at a time for the rest. rows = 0 copies init to out.
-  (func $matvec (param $out i32) (param $init i32) (param $v i32) (param $m i32) (param $rows i32) (param $stride i32) (param $width i32)
+  (func $matvec (export "matvec") (param $out i32) (param $init i32) (param $v i32) (param $m i32) (param $rows i32) (param $stride i32) (param $width i32)
     (local $c i32) (local $p i32) (local $vp i32) (local $vend i32) (local $rowBytes i32) (local $wb i32)
     (local $vk v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 2)))
