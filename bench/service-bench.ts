@@ -422,7 +422,7 @@ function parseOptions(): Options {
 
 function findModelDir(): string {
   const dir = process.env.MODEL_DIR ?? newestArtifactDir(join(ROOT, 'model', 'artifacts'));
-  if (!dir) throw new Error('no model artifact under model/artifacts: run `DATASETS_DIR=../shared/datasets npm run pipeline` first (or set MODEL_DIR)');
+  if (!dir) throw new Error('no model artifact under model/artifacts: run `npm run pipeline` first (or set MODEL_DIR to an artifact directory)');
   if (!existsSync(dir)) throw new Error(`MODEL_DIR ${dir} does not exist`);
   return resolve(dir);
 }
