@@ -240,6 +240,8 @@ export class BiGruPredictor {
    */
   private keep(id: number, s: number): number {
     const simd = this.simd as SimdState;
+    // Ids come from the vocabulary; any other is a caller's bug, and would read past the embedding.
+    if (!Number.isInteger(id) || id < 0 || id >= this.weights.config.vocabSize) throw new RangeError(`token id ${id} is outside the embedding (${this.weights.config.vocabSize} rows)`);
     const rowBytes = 6 * this.weights.config.hidden * 4;
     let at: number;
     if (simd.kept < simd.maxKept) {

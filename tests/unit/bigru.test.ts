@@ -134,6 +134,9 @@ describe('GRU predictor SIMD kernel', () => {
     expect(state(capped).slotOf.filter((o) => o !== 0).length).toBe(3);
     expect(state(none).kept).toBe(0);
     expect(state(kept).kept).toBeGreaterThan(400);
+    // An id outside the embedding is refused, not scored from stale memory.
+    expect(() => capped.predict(Int32Array.from([3, cfg.vocabSize]))).toThrow(`token id ${cfg.vocabSize} is outside the embedding (${cfg.vocabSize} rows)`);
+    expect(() => kept.predict(Int32Array.from([-1]))).toThrow('token id -1 is outside the embedding');
     // The capped predictor's memory grew only for longer texts' scratch rows, not per token.
     const after = (capped as unknown as { simd: { kernel: { memory: WebAssembly.Memory } } }).simd.kernel.memory.buffer.byteLength;
     expect(after - before).toBeLessThan(2 * 256 * 6 * cfg.hidden * 4 + 2 * 65536);
