@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadArtifact, newestArtifactDir } from '../model/artifact/artifact.js';
 import { resolveDatasetFile } from '../model/data/resolve.js';
+import { summarizeLatencies } from '../model/eval/latency.js';
 import { BiGruPredictor } from '../model/nn/bigru-predictor.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,18 +34,18 @@ function bestPass<T>(items: readonly T[], passes: number, run: (item: T) => unkn
   return best / items.length;
 }
 
+/** p50 and p99 of single calls over `passes` passes (the pipeline's own latency summary). */
 function perCall<T>(items: readonly T[], passes: number, run: (item: T) => unknown): { p50_us: number; p99_us: number } {
-  const times: number[] = [];
+  const ms: number[] = [];
   for (let p = 0; p < passes; p++) {
     for (const x of items) {
       const t0 = performance.now();
       run(x);
-      times.push(performance.now() - t0);
+      ms.push(performance.now() - t0);
     }
   }
-  times.sort((a, b) => a - b);
-  const q = (f: number): number => 1000 * (times[Math.min(times.length - 1, Math.floor(f * times.length))] as number);
-  return { p50_us: q(0.5), p99_us: q(0.99) };
+  const { p50_ms, p99_ms } = summarizeLatencies(ms);
+  return { p50_us: 1000 * p50_ms, p99_us: 1000 * p99_ms };
 }
 
 async function main(): Promise<void> {

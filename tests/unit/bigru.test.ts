@@ -78,13 +78,17 @@ describe('bidirectional GRU member', () => {
   });
 });
 
+/** Random weights of a BiGRU (values uniform in ±scale/2, the output layer in ±1/2), drawn in a fixed order from `rng`. */
+function randomBiGru(rng: ReturnType<typeof createRng>, cfg: BiGruWeights['config'], outBias: number, scale = 1): BiGruWeights {
+  const r = (n: number, k = scale): Float32Array => Float32Array.from({ length: n }, () => k * (rng.next() - 0.5));
+  const dir = (): BiGruWeights['forward'] => ({ kernel: r(cfg.dim * 3 * cfg.hidden), recurrent: r(cfg.hidden * 3 * cfg.hidden), bias: r(3 * cfg.hidden) });
+  return { kind: 'bigru', config: cfg, embedding: r(cfg.vocabSize * cfg.dim), forward: dir(), backward: dir(), outKernel: r(2 * cfg.hidden, 1), outBias };
+}
+
 describe('GRU predictor SIMD kernel', () => {
   it('gives the same scores as the JavaScript path, and is the one in use', () => {
     const rng = createRng(21);
-    const cfg = { vocabSize: 30, dim: 6, hidden: 8, dropout: 0 };
-    const r = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.next() - 0.5);
-    const dir = (): BiGruWeights['forward'] => ({ kernel: r(cfg.dim * 3 * cfg.hidden), recurrent: r(cfg.hidden * 3 * cfg.hidden), bias: r(3 * cfg.hidden) });
-    const w: BiGruWeights = { kind: 'bigru', config: cfg, embedding: r(cfg.vocabSize * cfg.dim), forward: dir(), backward: dir(), outKernel: r(2 * cfg.hidden), outBias: 0.1 };
+    const w = randomBiGru(rng, { vocabSize: 30, dim: 6, hidden: 8, dropout: 0 }, 0.1);
     const simd = new BiGruPredictor(w);
     const js = new BiGruPredictor(w, { simd: false });
     expect(simd.usesSimd).toBe(true);
@@ -97,10 +101,8 @@ describe('GRU predictor SIMD kernel', () => {
   it('the fused kernel matches the JavaScript path at widths that use both its 16- and 4-column passes, saturated gates and long texts included', () => {
     const rng = createRng(5);
     const cfg = { vocabSize: 40, dim: 7, hidden: 20, dropout: 0 };
-    const r = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => scale * (rng.next() - 0.5));
     for (const scale of [1, 12]) {
-      const dir = (): BiGruWeights['forward'] => ({ kernel: r(cfg.dim * 3 * cfg.hidden, scale), recurrent: r(cfg.hidden * 3 * cfg.hidden, scale), bias: r(3 * cfg.hidden, scale) });
-      const w: BiGruWeights = { kind: 'bigru', config: cfg, embedding: r(cfg.vocabSize * cfg.dim, scale), forward: dir(), backward: dir(), outKernel: r(2 * cfg.hidden), outBias: -0.2 };
+      const w = randomBiGru(rng, cfg, -0.2, scale);
       const simd = new BiGruPredictor(w);
       const js = new BiGruPredictor(w, { simd: false });
       expect(simd.usesSimd).toBe(true);
@@ -115,9 +117,7 @@ describe('GRU predictor SIMD kernel', () => {
   it('scores the same, bit for bit, when only a few token projections may be kept, and keeps no more than allowed', () => {
     const rng = createRng(8);
     const cfg = { vocabSize: 500, dim: 5, hidden: 12, dropout: 0 };
-    const r = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.next() - 0.5);
-    const dir = (): BiGruWeights['forward'] => ({ kernel: r(cfg.dim * 3 * cfg.hidden), recurrent: r(cfg.hidden * 3 * cfg.hidden), bias: r(3 * cfg.hidden) });
-    const w: BiGruWeights = { kind: 'bigru', config: cfg, embedding: r(cfg.vocabSize * cfg.dim), forward: dir(), backward: dir(), outKernel: r(2 * cfg.hidden), outBias: 0 };
+    const w = randomBiGru(rng, cfg, 0);
     const kept = new BiGruPredictor(w);
     const capped = new BiGruPredictor(w, { cacheTokens: 3 });
     const none = new BiGruPredictor(w, { cacheTokens: 0 });

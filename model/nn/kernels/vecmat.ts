@@ -1,6 +1,6 @@
 import { VECMAT_WASM_BASE64 } from './vecmat-wasm.js';
 
-/** The kernel of vecmat.wat; pointers are byte offsets into `memory`, sizes count f32s. */
+/** The kernels of vecmat.wat; pointers are byte offsets into `memory`, sizes count f32s. */
 export interface VecMatKernel {
   memory: WebAssembly.Memory;
   /** out[c] = init[c] + Σ_k v[k]·m[k·stride + c] for c < width (a multiple of 4), k < rows. */
