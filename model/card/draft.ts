@@ -279,9 +279,11 @@ function trainingData(input: ModelCardInput): string[] {
   const { spec, metadata, eda } = input;
   const blocks = ['## Training data'];
   const train = metadata.datasets.train;
+  // Extra training files (spec dataset.extraTrain) are recorded as train+1, train+2, …
+  const extra = Object.entries(metadata.datasets).filter(([k]) => /^train\+\d+$/.test(k)).map(([, d]) => `${code(d.ref)} (${int(d.rows)} rows)`);
   blocks.push(
     train
-      ? `The model was trained on ${code(train.ref)} (${int(train.rows)} rows as read, sha256 ${code(train.sha256.slice(0, SHA_PREFIX))}…). Every split is pinned by the checksum of its file; the full digests are in the artifact metadata.`
+      ? `The model was trained on ${code(train.ref)} (${int(train.rows)} rows as read, sha256 ${code(train.sha256.slice(0, SHA_PREFIX))}…)${extra.length ? ` plus ${extra.join(', ')}, de-duplicated together` : ''}. Every split is pinned by the checksum of its file; the full digests are in the artifact metadata.`
       : 'The artifact metadata records no train dataset.',
   );
   const datasets = datasetTable(metadata);

@@ -19,7 +19,7 @@
 import type { Example } from '../types.js';
 import { createRng, shuffleInPlace } from '../util/random.js';
 import { tokenize as defaultTokenize } from '../text/tokenizer.js';
-import { closesScope, NEGATORS } from '../text/negation.js';
+import { closesScope, negationScope, NEGATORS } from '../text/negation.js';
 import {
   CITIES,
   COUNTRIES,
@@ -52,6 +52,14 @@ export const NEGATION_CLAUSE_FRAMES: readonly string[] = [
   'it is not true that it is {p}',
 ];
 
+/** A suite template as a pattern over a token string, `{noun}`/`{adj}` = any one token. */
+export function templatePattern(template: string, tokenize: (text: string) => string[] = defaultTokenize): RegExp {
+  const toks = tokenize(template.replace('{noun}', 'NOUNSLOT').replace('{adj}', 'ADJSLOT'));
+  const esc = toks.map((t) => (t === 'nounslot' || t === 'adjslot' ? '\\S+' : t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  // eslint-disable-next-line security/detect-non-literal-regexp -- built from the suite's own constant templates, every token escaped
+  return new RegExp(`(^| )${esc.join(' ')}( |$)`);
+}
+
 /** Every word the robustness suite's generators use (lower-case): never part of a generated example. */
 export function suiteVocabulary(): Set<string> {
   const words = new Set<string>();
@@ -79,6 +87,13 @@ export interface NegationAugmentOptions {
   framesPerWord?: number;
   /** Share of the eligible short polar phrases negated from a distance (NEGATION_CLAUSE_FRAMES, one each). Default 0. */
   clauseRatio?: number;
+  /**
+   * Counterfactual copies per eligible real negation (see addNegationExamples). Default 0.
+   * A real training text that negates exactly one polar word ("the film is n't funny" 0)
+   * gets this many copies with that word replaced by polar words of the other polarity
+   * and the label flipped ("the film is n't tiresome" 1).
+   */
+  swapsPerText?: number;
   seed: number;
   tokenize?: (text: string) => string[];
 }
@@ -92,6 +107,9 @@ export interface NegationAugmentReport {
   /** Short polar phrases eligible for the clause frames, and how many were negated. */
   polarPhrases: number;
   clauses: number;
+  /** Real negations eligible for counterfactual copies, and how many copies were added. */
+  swappable: number;
+  swaps: number;
 }
 
 /**
@@ -103,10 +121,14 @@ export function addNegationExamples(train: readonly Example[], opts: NegationAug
   const excluded = new Set([...suiteVocabulary(), ...suiteTemplateWords()]);
   const existing = new Set(train.map((e) => tokenize(e.text).join(' ')));
   const lexicon = new Map<string, number>();
+  // Every one-word example, suite words included: a text holding any of them besides the swapped word is not swapped.
+  const anyPolar = new Set<string>();
   for (const e of train) {
     const toks = tokenize(e.text);
     if (toks.length !== 1) continue;
     const w = toks[0] as string;
+    // A negator is its own one-word example in SST ("not" 0); it opens the scope, it is not the word swapped.
+    if (!NEGATORS.has(w)) anyPolar.add(w);
     if (w.length < 3 || !/^\p{L}[\p{L}-]*$/u.test(w) || NEGATORS.has(w) || excluded.has(w)) continue;
     lexicon.set(w, e.label);
   }
@@ -151,5 +173,55 @@ export function addNegationExamples(train: readonly Example[], opts: NegationAug
     }
     out.push({ text, label: (1 - ph.label) as Example['label'] });
   }
-  return { examples: out, report: { polarWords: lexicon.size, added: out.length - train.length, skippedExisting, polarPhrases: phrases.length, clauses: out.length - afterWords } };
+  const afterClauses = out.length;
+  // Counterfactual negations (Kaushik et al. 2020, "learning the difference that makes a
+  // difference"): SST's real negations around neutral words ("the movie", "i did n't")
+  // are overwhelmingly negative, so both members learn "negation near a noun = negative".
+  // A copy of such a text with its one negated polar word replaced by one of the other
+  // polarity, label flipped, puts the same context under the other label. Only texts the
+  // simple reversal explains qualify: exactly one polar word, inside a scope, and the
+  // text's label the opposite of the word's.
+  const swaps = Math.max(0, Math.floor(opts.swapsPerText ?? 0));
+  let swappable = 0;
+  if (swaps > 0) {
+    const byLabel: [string[], string[]] = [[], []];
+    for (const [w, l] of [...lexicon].sort((a, b) => (a[0] < b[0] ? -1 : 1))) byLabel[l as 0 | 1].push(w);
+    const swapRng = createRng(opts.seed ^ 0x73776170);
+    // A real text shaped like one of the suite's templates is left alone: its copies would be suite cases.
+    const templates = NEGATION_TEMPLATES.map((t) => templatePattern(t, tokenize));
+    for (const e of train) {
+      const toks = tokenize(e.text);
+      if (toks.length < 2 || !toks.some((t) => NEGATORS.has(t))) continue;
+      let at = -1;
+      let polar = 0;
+      for (let i = 0; i < toks.length; i++) {
+        if (!anyPolar.has(toks[i] as string)) continue;
+        polar++;
+        at = i;
+      }
+      if (polar !== 1) continue;
+      const word = toks[at] as string;
+      const wordLabel = lexicon.get(word);
+      if (wordLabel === undefined || e.label !== 1 - wordLabel || !negationScope(toks)[at]) continue;
+      if (templates.some((p) => p.test(toks.join(' ')))) continue;
+      swappable++;
+      // Same last two letters ("-ing", "-ed", "-ly", "-ous"): a crude stand-in for the same part of speech.
+      const pool = byLabel[e.label].filter((w) => w.slice(-2) === word.slice(-2));
+      for (let k = 0; k < swaps && pool.length > 0; k++) {
+        const copy = [...toks];
+        copy[at] = pool[Math.floor(swapRng.next() * pool.length)] as string;
+        const text = copy.join(' ');
+        if (existing.has(text)) {
+          skippedExisting++;
+          continue;
+        }
+        existing.add(text);
+        out.push({ text, label: wordLabel as Example['label'] });
+      }
+    }
+  }
+  return {
+    examples: out,
+    report: { polarWords: lexicon.size, added: out.length - train.length, skippedExisting, polarPhrases: phrases.length, clauses: afterClauses - afterWords, swappable, swaps: out.length - afterClauses },
+  };
 }

@@ -63,6 +63,64 @@ export function normaliseSstTrees(bytes: Uint8Array, member = 'trees/*.txt'): st
   return toTsv(rows);
 }
 
+// The treebank's PTB escapes, written as GLUE's SST-2/train.tsv writes them.
+const GLUE_SPELLING: Readonly<Record<string, string>> = { '-lrb-': '(', '-rrb-': ')', '\\/': '/', '\\*': '*' };
+const PTB_ESCAPE = /-lrb-|-rrb-|\\\/|\\\*/g;
+
+/**
+ * Every labelled phrase of the treebank's trees: each node with label 0–1 (→ 0) or 3–4
+ * (→ 1), neutral nodes dropped, its text the leaves it spans, lower-cased and with the
+ * PTB escapes spelt as GLUE's train.tsv spells them ("-lrb-" → "(", "\/" → "/"), so a
+ * phrase GLUE also ships is the same text. Distinct texts only, in the order their
+ * first node opens (tree by tree, each from the root down, left to right); a text
+ * labelled both ways keeps its first label.
+ */
+export function normaliseSstTreePhrases(bytes: Uint8Array, member = 'trees/train.txt'): string {
+  const lines = decodeUtf8(bytes, member).split('\n');
+  const rows: Row[] = [];
+  const seen = new Set<string>();
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const tokens: string[] = [];
+    // One entry per open node, in opening order: label, first leaf index, text once closed.
+    const nodes: { label: number; first: number; text?: string }[] = [];
+    const open: number[] = [];
+    for (let at = 0; at < line.length; ) {
+      const c = line[at];
+      if (c === '(') {
+        const label = Number(line[at + 1]);
+        if (!Number.isInteger(label) || label < 0 || label > 4 || line[at + 2] !== ' ') {
+          throw new DataError('E_NORMALISE_ROW', `a node must start with "(<0-4> " (column ${at + 1})`, member, i + 1);
+        }
+        open.push(nodes.length);
+        nodes.push({ label, first: tokens.length });
+        at += 3;
+        if (line[at] !== '(') {
+          const end = line.indexOf(')', at);
+          if (end < 0) throw new DataError('E_NORMALISE_ROW', `a leaf is not closed (column ${at + 1})`, member, i + 1);
+          tokens.push(line.slice(at, end));
+          at = end;
+        }
+      } else if (c === ')') {
+        const n = open.pop();
+        if (n === undefined) throw new DataError('E_NORMALISE_ROW', `unbalanced ")" (column ${at + 1})`, member, i + 1);
+        const node = nodes[n] as (typeof nodes)[number];
+        node.text = tokens.slice(node.first).join(' ').toLowerCase().replace(PTB_ESCAPE, (m) => GLUE_SPELLING[m] as string);
+        at++;
+      } else {
+        at++;
+      }
+    }
+    if (open.length > 0 || nodes.length === 0) throw new DataError('E_NORMALISE_ROW', 'the tree is not balanced', member, i + 1);
+    for (const node of nodes) {
+      if (node.label === 2 || node.text === undefined || node.text === '' || seen.has(node.text)) continue;
+      seen.add(node.text);
+      rows.push([node.text, node.label < 2 ? 0 : 1]);
+    }
+  });
+  return toTsv(rows);
+}
+
 /*
  * Windows-1252's 0x80–0x9F (WHATWG index); the rest of the byte range is Latin-1.
  * Written out because Node 20's TextDecoder('windows-1252') decodes these bytes as
@@ -113,6 +171,8 @@ export function normalise(rule: NormaliseRule, members: readonly Uint8Array[], n
       return normaliseGlueTrain(a, names[0]);
     case 'sst-trees-binary':
       return normaliseSstTrees(a, names[0]);
+    case 'sst-trees-phrases':
+      return normaliseSstTreePhrases(a, names[0]);
     case 'mr-polarity':
       return normaliseMrPolarity(a, b);
     case 'crlf-to-lf':

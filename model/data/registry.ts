@@ -28,7 +28,7 @@ export interface ArchiveMember {
 }
 
 /** How members become the normalised file (model/data/normalise.ts implements each rule). */
-export type NormaliseRule = 'glue-sst2-train' | 'sst-trees-binary' | 'mr-polarity' | 'crlf-to-lf';
+export type NormaliseRule = 'glue-sst2-train' | 'sst-trees-binary' | 'sst-trees-phrases' | 'mr-polarity' | 'crlf-to-lf';
 
 /** A known release of a file: some sources published more than one (the EEC's typo fix). */
 export interface DatasetVariant {
@@ -134,7 +134,8 @@ export const DATASET_REGISTRY = {
     description:
       'Stanford Sentiment Treebank, binary (SST-2). train/dev as packaged by GLUE (train includes phrases); ' +
       'test is the standard labelled binary SST test set (GLUE hides these labels, so it comes from the original ' +
-      'treebank release); train_sentences is the train split restricted to full sentences. Lower-cased, PTB-tokenised.',
+      'treebank release); train_sentences is the train split restricted to full sentences; train_phrases is every ' +
+      'labelled phrase of the train split\'s trees (GLUE\'s train.tsv holds about 87% of them). Lower-cased, PTB-tokenised.',
     license: 'No explicit license; distributed by the Stanford NLP group for research use (see homepage).',
     citation:
       'Socher et al., "Recursive Deep Models for Semantic Compositionality Over a Sentiment Treebank", EMNLP 2013; ' +
@@ -182,6 +183,16 @@ export const DATASET_REGISTRY = {
           archive: 'sst-trees',
           members: [{ path: 'trees/train.txt', sha256: 'e2f3f41b0b1e6d4dddc0effe3bfc2d27ed8928079aa9a03d652311614fc5feb7', maxBytes: 16 * MB }],
           normalise: 'sst-trees-binary',
+        },
+      },
+      train_phrases: {
+        path: 'train_phrases.tsv',
+        sha256: '48f8075edd3cb51472baffeb9f184fface486f305844249314dccac20539f868',
+        rows: 77195,
+        source: {
+          archive: 'sst-trees',
+          members: [{ path: 'trees/train.txt', sha256: 'e2f3f41b0b1e6d4dddc0effe3bfc2d27ed8928079aa9a03d652311614fc5feb7', maxBytes: 16 * MB }],
+          normalise: 'sst-trees-phrases',
         },
       },
     },

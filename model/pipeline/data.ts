@@ -57,9 +57,9 @@ function writePin(specPath: string, split: string, sha256: string): void {
 /** Resolves and loads the spec's dataset references (registry ref, path or URL). */
 export async function loadSpecData(spec: ModelSpec, progress: ProgressSink, pinning: UrlPinning = { mode: 'refuse' }): Promise<RawData> {
   const sources: Record<string, SourceRecord> = {};
-  const load = async (split: 'train' | 'dev' | 'test', ref: string | undefined): Promise<Example[] | undefined> => {
+  const load = async (split: 'train' | 'dev' | 'test' | `train+${number}`, ref: string | undefined): Promise<Example[] | undefined> => {
     if (!ref) return undefined;
-    const pin = spec.dataset.sha256?.[split];
+    const pin = split === 'train' || split === 'dev' || split === 'test' ? spec.dataset.sha256?.[split] : undefined;
     const isUrl = parseDatasetRef(ref).kind === 'url';
     if (isUrl && pin === undefined && pinning.mode === 'refuse') {
       throw new GitopsMlError(
@@ -79,6 +79,14 @@ export async function loadSpecData(spec: ModelSpec, progress: ProgressSink, pinn
     return loaded.examples;
   };
   const train = (await load('train', spec.dataset.train)) as Example[];
+  for (const [i, ref] of (spec.dataset.extraTrain ?? []).entries()) {
+    // A URL is fetched only against a pin, and pins are kept per split: extra data comes from the registry or a file.
+    if (parseDatasetRef(ref).kind === 'url') {
+      throw new GitopsMlError('E_DATASET_REF', `dataset.extraTrain[${i}] is the URL ${ref}; extra training data must be a registry reference (such as sst2:train_phrases) or a path`);
+    }
+    // Recorded as its own entry (train+1, train+2, …) in the artifact's dataset provenance.
+    for (const e of (await load(`train+${i + 1}`, ref)) as Example[]) train.push(e);
+  }
   const dev = await load('dev', spec.dataset.dev);
   const test = await load('test', spec.dataset.test);
   return { train, dev, test, sources };
@@ -130,7 +138,7 @@ export function prepareData(spec: ModelSpec, raw: RawData): PreparedData {
   const na = spec.preprocessing.negationAugmentation;
   if (na?.enabled) {
     const before = train.length;
-    train = addNegationExamples(train, { ratio: na.ratio, framesPerWord: na.framesPerWord, clauseRatio: na.clauseRatio ?? 0, seed }).examples;
+    train = addNegationExamples(train, { ratio: na.ratio, framesPerWord: na.framesPerWord, clauseRatio: na.clauseRatio ?? 0, swapsPerText: na.swapsPerText ?? 0, seed }).examples;
     augmented += train.length - before;
   }
   const eda = buildEdaReport({ splits: { train, dev, test }, leakage: leakage.test ?? undefined, cleaning, dedupe: dedupe ?? undefined });

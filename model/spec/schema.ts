@@ -22,6 +22,13 @@ export const SPEC_SCHEMA = {
       required: ['train'],
       properties: {
         train: { type: 'string', minLength: 1, description: 'registry ref (sst2:train), a path, or an https URL' },
+        extraTrain: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          maxItems: 8,
+          uniqueItems: true,
+          description: 'more training data appended to train before de-duplication (registry refs such as sst2:train_phrases, or paths; not URLs, which need a pin)',
+        },
         dev: { type: 'string', minLength: 1 },
         test: { type: 'string', minLength: 1 },
         textColumn: { type: 'string', default: 'sentence' },
@@ -62,6 +69,7 @@ export const SPEC_SCHEMA = {
             ratio: { type: 'number', minimum: 0, maximum: 1, default: 1, description: 'share of the polar words used' },
             framesPerWord: { type: 'integer', minimum: 1, maximum: 6, default: 2 },
             clauseRatio: { type: 'number', minimum: 0, maximum: 1, default: 0, description: 'share of the short polar training phrases negated from a distance ("do n\'t believe it is {phrase}")' },
+            swapsPerText: { type: 'integer', minimum: 0, maximum: 16, default: 0, description: 'counterfactual copies of each real training negation of one polar word, with that word replaced by one of the other polarity and the label flipped' },
           },
         },
       },

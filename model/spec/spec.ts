@@ -11,14 +11,14 @@ export interface ModelSpec {
   labels: [string, string];
   license: string;
   owners: string[];
-  dataset: { train: string; dev?: string; test?: string; textColumn: string; labelColumn: string; devFraction: number; sha256?: Partial<Record<'train' | 'dev' | 'test', string>> };
+  dataset: { train: string; extraTrain?: string[]; dev?: string; test?: string; textColumn: string; labelColumn: string; devFraction: number; sha256?: Partial<Record<'train' | 'dev' | 'test', string>> };
   preprocessing: {
     dedupe: boolean;
     minCount: number;
     maxTokens: number;
     augmentation: { enabled: boolean; ratio: number };
     /** Always filled by the schema's defaults when a spec is loaded; optional for specs built in code. */
-    negationAugmentation?: { enabled: boolean; ratio: number; framesPerWord: number; clauseRatio?: number };
+    negationAugmentation?: { enabled: boolean; ratio: number; framesPerWord: number; clauseRatio?: number; swapsPerText?: number };
   };
   architecture: {
     type: 'text-cnn' | 'bigru';

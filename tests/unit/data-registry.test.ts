@@ -1,11 +1,11 @@
-import { datasetsDir as sharedDatasetsDir } from '../helpers/datasets.js';
+import { BEYOND_REFERENCE, datasetsDir as sharedDatasetsDir } from '../helpers/datasets.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GitopsMlError } from '../../model/errors.js';
 import { createHash } from 'node:crypto';
 import { canonicalUrl } from '../../model/data/canonical.js';
-import { normalise } from '../../model/data/normalise.js';
+import { normalise, normaliseSstTreePhrases } from '../../model/data/normalise.js';
 import { CANONICAL_ARCHIVES, DATASET_REGISTRY, defaultSplit, getDataset, getDatasetFile } from '../../model/data/registry.js';
 import type { DatasetFile } from '../../model/data/registry.js';
 import { defaultCacheDir, parseDatasetRef, resolveDatasetRef } from '../../model/data/resolve.js';
@@ -33,7 +33,7 @@ describe('dataset registry', () => {
     expect(eec.kind === 'fairness' && eec.columns).toEqual([
       'ID', 'Sentence', 'Template', 'Person', 'Gender', 'Race', 'Emotion', 'Emotion word',
     ]);
-    expect(Object.keys(DATASET_REGISTRY.sst2.files).sort()).toEqual(['dev', 'test', 'train', 'train_sentences']);
+    expect(Object.keys(DATASET_REGISTRY.sst2.files).sort()).toEqual(['dev', 'test', 'train', 'train_phrases', 'train_sentences']);
     for (const entry of Object.values(DATASET_REGISTRY)) {
       expect(entry.homepage).toMatch(/^https:\/\//);
       expect(entry.citation.length).toBeGreaterThan(10);
@@ -53,7 +53,7 @@ describe('dataset registry', () => {
   it('an unknown split is an error listing the splits', () => {
     const err = thrown(() => getDatasetFile('sst2', 'validation'));
     expect(err.code).toBe('E_DATASET_SPLIT_UNKNOWN');
-    expect(err.message).toContain('train, dev, test, train_sentences');
+    expect(err.message).toContain('train, dev, test, train_sentences, train_phrases');
     expect(getDatasetFile('sst2', 'dev').file.rows).toBe(872);
   });
 
@@ -120,7 +120,9 @@ describe('dataset registry', () => {
       const ours = Object.values(DATASET_REGISTRY).flatMap((e) =>
         Object.values(e.files).map((f) => [`${e.name}/${f.path}`, f.sha256] as const),
       );
-      expect(new Map(ours)).toEqual(sums);
+      // The reference lists every file but those the registry added after it, which are pinned too.
+      expect(new Map(ours)).toEqual(new Map([...sums, ...Object.entries(BEYOND_REFERENCE)]));
+      for (const path of Object.keys(BEYOND_REFERENCE)) expect(sums.has(path)).toBe(false);
     },
   );
 });
@@ -173,5 +175,48 @@ describe('dataset references', () => {
     await expect(resolveDatasetRef('http://example.org/data.tsv', { env: {} })).rejects.toMatchObject({
       code: 'E_DATASET_INSECURE_URL',
     });
+  });
+});
+
+describe('the tree-phrase rule (sst2:train_phrases)', () => {
+  const trees = [
+    '(3 (2 It) (4 (2 is) (4 (3 not) (0 -LRB-dull-RRB-))))',
+    "(1 (2 (2 A) (2 co-writer\\/director)) (1 (2 is) (0 (2 n't) (3 funny))))",
+    '(4 (3 not) (2 it))',
+    '',
+  ].join('\n');
+
+  it('lists every non-neutral node once, root first, in GLUE spelling, the first label of a repeated text kept', () => {
+    expect(normaliseSstTreePhrases(Buffer.from(trees)).split('\n')).toEqual([
+      'sentence\tlabel',
+      'it is not (dull)\t1',
+      'is not (dull)\t1',
+      'not (dull)\t1',
+      'not\t1',
+      '(dull)\t0',
+      "a co-writer/director is n't funny\t0",
+      "is n't funny\t0",
+      "n't funny\t0",
+      'funny\t1',
+      'not it\t1',
+      '',
+    ]);
+  });
+
+  it.each([
+    ['(5 (2 a))', /a node must start with "\(<0-4> " \(column 1\)/],
+    ['(3 (2 a)', /the tree is not balanced/],
+    ['(3 (2 a)))', /unbalanced "\)" \(column 10\)/],
+    ['(3 (2 a', /a leaf is not closed/],
+  ])('refuses the malformed tree %p with the line and what is wrong', (tree, message) => {
+    let err: unknown;
+    try {
+      normaliseSstTreePhrases(Buffer.from(`(3 (2 fine))\n${tree}\n`), 'trees/train.txt');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(GitopsMlError);
+    expect((err as GitopsMlError).message).toMatch(message);
+    expect((err as GitopsMlError).message).toMatch(/trees\/train\.txt.*2|2.*trees\/train\.txt/);
   });
 });

@@ -73,3 +73,26 @@ describe('a team dataset given as a URL is fetched only pinned', () => {
     expect(() => loadSpec(specPath)).toThrow(/sha256/);
   });
 });
+
+describe('extra training files (dataset.extraTrain)', () => {
+  it('are appended to train in order, each recorded in the provenance as train+N', async () => {
+    const extra = join(tmp, 'extra.tsv');
+    writeFileSync(extra, 'sentence\tlabel\ngreat film\t1\nbad film\t0\n');
+    const main = join(tmp, 'main.tsv');
+    writeFileSync(main, BODY);
+    const raw = await loadSpecData(loadSpec(writeSpec({ train: main, extraTrain: [extra] })), silentProgress);
+    expect(raw.train.map((e) => e.text)).toEqual(['good film', 'bad film', 'great film', 'bad film']);
+    expect(raw.sources['train+1']).toMatchObject({ ref: extra, rows: 2, source: 'explicit', sha256: sha('sentence\tlabel\ngreat film\t1\nbad film\t0\n') });
+    expect(raw.sources.train).toMatchObject({ ref: main, rows: 2 });
+  });
+
+  it('a URL among them is refused before anything is fetched, naming the entry', async () => {
+    const main = join(tmp, 'main.tsv');
+    writeFileSync(main, BODY);
+    await expect(loadSpecData(loadSpec(writeSpec({ train: main, extraTrain: [url] })), silentProgress)).rejects.toMatchObject({
+      code: 'E_DATASET_REF',
+      message: expect.stringContaining(`dataset.extraTrain[0] is the URL ${url}`),
+    });
+    expect(hits).toBe(0);
+  });
+});

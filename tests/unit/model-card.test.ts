@@ -458,6 +458,14 @@ describe('renderModelCardDraft', () => {
     expect(card).toContain('| train → test | 3 | 0.3% | 3 | 1 |');
     expect(card).toContain('Tokenizer: `ptb-en-1`');
     expect(card).toContain('Out-of-vocabulary rate on test: 2.0% of tokens, 7.5% of types');
+    expect(card).toContain('The model was trained on `sst2:train` (67,349 rows as read, sha256 `aaaaaaaaaaaa`…). Every split');
+  });
+
+  it('names the extra training files (dataset.extraTrain) beside train', () => {
+    const datasets = { ...metadata.datasets, 'train+1': { ref: 'sst2:train_phrases', sha256: sha('d'), rows: 77195, source: 'cache' } };
+    const withExtra = renderModelCardDraft({ ...base, metadata: { ...metadata, datasets } });
+    expect(withExtra).toContain('The model was trained on `sst2:train` (67,349 rows as read, sha256 `aaaaaaaaaaaa`…) plus `sst2:train_phrases` (77,195 rows), de-duplicated together.');
+    expect(row(withExtra, 'train+1')?.slice(0, 3)).toEqual(['train+1', '`sst2:train_phrases`', '77,195']);
   });
 
   it('tabulates dev and test metrics with 4 decimals and the bootstrap interval', () => {

@@ -1,14 +1,8 @@
-import { addNegationExamples, NEGATION_CLAUSE_FRAMES, NEGATION_FRAMES, suiteTemplateWords, suiteVocabulary } from '../../model/data/negation-augment.js';
+import { addNegationExamples, NEGATION_CLAUSE_FRAMES, NEGATION_FRAMES, suiteTemplateWords, suiteVocabulary, templatePattern } from '../../model/data/negation-augment.js';
 import { NEGATION_TEMPLATES, negationCases } from '../../model/eval/robustness.js';
 import { tokenize } from '../../model/text/tokenizer.js';
 import type { Example } from '../../model/types.js';
 
-/** A template as a regular expression over tokens, {noun}/{adj} = any one token. */
-function templatePattern(template: string): RegExp {
-  const toks = tokenize(template.replace('{noun}', 'NOUNSLOT').replace('{adj}', 'ADJSLOT'));
-  const esc = toks.map((t) => (t === 'nounslot' || t === 'adjslot' ? '\\S+' : t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  return new RegExp(`(^| )${esc.join(' ')}( |$)`);
-}
 
 describe('negation examples from the training split', () => {
   // One-word "phrases" like SST's, including words of the robustness suite that must be skipped.
@@ -78,7 +72,7 @@ describe('negation examples from the training split', () => {
     const added = examples.slice(suiteWords.length).map((e) => tokenize(e.text));
     expect(added.length).toBeGreaterThan(0);
     const cases = new Set([...negationCases(42, 'positive'), ...negationCases(42, 'negative')].map((c) => tokenize(c.text).join(' ')));
-    const patterns = NEGATION_TEMPLATES.map(templatePattern);
+    const patterns = NEGATION_TEMPLATES.map((t) => templatePattern(t));
     for (const toks of added) {
       for (const t of toks) expect(vocab.has(t)).toBe(false);
       expect(cases.has(toks.join(' '))).toBe(false);
@@ -91,5 +85,67 @@ describe('negation examples from the training split', () => {
       for (const p of patterns) expect(p.test(tokenize(f.replace('{p}', 'xyz')).join(' '))).toBe(false);
       for (const t of tokenize(f.replace('{p}', ''))) expect(vocab.has(t)).toBe(false);
     }
+  });
+
+  describe('counterfactual copies of real negations', () => {
+    const lexicon: Example[] = [
+      { text: 'enthralling', label: 1 },
+      { text: 'gripping', label: 1 },
+      { text: 'grating', label: 0 },
+      { text: 'plodding', label: 0 },
+      { text: 'tiresome', label: 0 },
+      { text: 'good', label: 1 }, // a suite word: never swapped in, and a text holding it is not swapped
+      { text: 'never', label: 0 }, // negators are one-word examples in SST too: they open the scope, they are not swapped
+      { text: "n't", label: 0 },
+    ];
+    const real: Example[] = [
+      { text: 'the story is n\'t enthralling', label: 0 }, // eligible: one polar word, negated, label reversed
+      { text: 'never once plodding', label: 1 }, // eligible
+      { text: 'not enthralling , but gripping', label: 0 }, // two polar words
+      { text: 'gripping , not a story', label: 1 }, // the polar word is outside the scope
+      { text: 'the plot is n\'t enthralling', label: 1 }, // the label is not the reversal of the word
+      { text: 'is n\'t good or gripping', label: 0 }, // a suite word besides the polar one
+      { text: 'i did not find the acting plodding .', label: 1 }, // shaped like a suite template
+    ];
+
+    it('copies each eligible text with its negated polar word swapped for one of the other polarity and the label flipped', () => {
+      const { examples, report } = addNegationExamples([...lexicon, ...real], { ratio: 0, swapsPerText: 3, seed: 5 });
+      expect(report.swappable).toBe(2);
+      const added = examples.slice(lexicon.length + real.length);
+      expect(added.length).toBe(report.swaps);
+      expect(added.length).toBeGreaterThan(0);
+      for (const e of added) {
+        const m = /^the story is n't (\S+)$/.exec(e.text) ?? /^never once (\S+)$/.exec(e.text);
+        expect(m).not.toBeNull();
+        const word = (m as RegExpExecArray)[1] as string;
+        // enthralling (1) → a negative word with the same ending, label 1; plodding (0) → a positive one, label 0.
+        if (e.text.startsWith('the story')) expect([['grating', 'plodding'].includes(word), e.label]).toEqual([true, 1]);
+        else expect([['enthralling', 'gripping'].includes(word), e.label]).toEqual([true, 0]);
+      }
+      expect(new Set(added.map((e) => e.text)).size).toBe(added.length);
+      expect(addNegationExamples([...lexicon, ...real], { ratio: 0, seed: 5 }).report.swaps).toBe(0);
+      expect(addNegationExamples([...lexicon, ...real], { ratio: 0, swapsPerText: 3, seed: 5 })).toEqual({ examples, report });
+    });
+
+    it('adds no suite word, no suite case and no text shaped like a suite template', () => {
+      const vocab = new Set([...suiteVocabulary(), ...suiteTemplateWords()]);
+      const nouns: Example[] = ['movie', 'film', 'plot'].map((n) => ({ text: `the ${n} was never enthralling`, label: 0 }));
+      const train = [...lexicon, ...real, ...nouns];
+      const { examples } = addNegationExamples(train, { ratio: 0, swapsPerText: 4, seed: 9 });
+      const added = examples.slice(train.length);
+      expect(added.length).toBeGreaterThan(0);
+      const cases = new Set([...negationCases(42, 'positive'), ...negationCases(42, 'negative')].map((c) => tokenize(c.text).join(' ')));
+      const patterns = NEGATION_TEMPLATES.map((t) => templatePattern(t));
+      for (const e of added) {
+        const toks = tokenize(e.text);
+        // Exactly one token differs from a training text, and that token is not the suite's.
+        const source = train.map((t) => tokenize(t.text)).find((t) => t.length === toks.length && t.filter((x, i) => x !== toks[i]).length === 1) as string[];
+        expect(source).toBeDefined();
+        const inserted = toks.find((x, i) => x !== source[i]) as string;
+        expect(vocab.has(inserted)).toBe(false);
+        expect(cases.has(toks.join(' '))).toBe(false);
+        for (const p of patterns) expect(p.test(toks.join(' '))).toBe(false);
+      }
+    });
   });
 });

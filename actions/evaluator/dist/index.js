@@ -7,10 +7,10 @@ import {
   gateReport,
   reportEvaluation,
   reportTarget
-} from "../../shared/dist/chunk-IH4SP6DH.js";
+} from "../../shared/dist/chunk-UJDWSW6M.js";
 import "../../shared/dist/chunk-DTIINAWC.js";
-import "../../shared/dist/chunk-I5GYMIPN.js";
-import "../../shared/dist/chunk-QEAOYKL6.js";
+import "../../shared/dist/chunk-KDZ7D3JL.js";
+import "../../shared/dist/chunk-J74G3FGW.js";
 import "../../shared/dist/chunk-3ABW4EEF.js";
 import {
   context,

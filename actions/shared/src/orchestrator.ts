@@ -1,5 +1,5 @@
 import { GitopsMlError } from '../../../model/errors.js';
-import { DATASET_REGISTRY } from '../../../model/data/registry.js';
+import { defaultSplit, getDataset } from '../../../model/data/registry.js';
 import { deepMerge, parseSpec } from '../../../model/spec/spec.js';
 import type { ModelRequest } from './advisor.js';
 import { CHECKLIST_KEY, parseChecklist, renderChecklist } from './checklist.js';
@@ -15,10 +15,17 @@ export function specFor(request: ModelRequest, base: Record<string, unknown>): R
   const presets = (base.presets ?? {}) as Record<string, unknown>;
   let spec = request.architecture === 'cnn' && presets.cnn ? deepMerge(base, presets.cnn) : structuredClone(base);
   const ds = request.dataset;
-  const dataset =
-    ds.kind === 'registry'
-      ? Object.fromEntries((['train', 'dev', 'test'] as const).filter((s) => s in ((DATASET_REGISTRY as Record<string, { files: Record<string, unknown> }>)[ds.ref]?.files ?? {})).map((s) => [s, `${ds.ref}:${s}`]))
-      : { train: ds.ref };
+  let dataset: Record<string, unknown> = { train: ds.ref };
+  if (ds.kind === 'registry') {
+    const entry = getDataset(ds.ref);
+    const splits = (['train', 'dev', 'test'] as const).filter((s) => s in entry.files);
+    // A single-file dataset (mr:all) is train only: the pipeline holds dev and test out of it.
+    dataset = splits.includes('train') ? Object.fromEntries(splits.map((s) => [s, `${ds.ref}:${s}`])) : { train: `${ds.ref}:${defaultSplit(entry) ?? Object.keys(entry.files)[0]}` };
+  }
+  // The default spec's extra training files of the same registry dataset stay (sst2's tree
+  // phrases for an sst2 request); another dataset does not inherit them.
+  const baseExtra = ((base.dataset as { extraTrain?: string[] } | undefined)?.extraTrain ?? []).filter((r) => ds.kind === 'registry' && r.startsWith(`${ds.ref}:`));
+  if (baseExtra.length > 0) dataset.extraTrain = baseExtra;
   spec = {
     ...spec,
     name: request.slug,
