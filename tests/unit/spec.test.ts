@@ -12,7 +12,7 @@ describe('model spec', () => {
     const spec = loadSpec(SPEC);
     expect(spec.name).toBe('sentiment');
     expect(spec.architecture.type).toBe('bigru');
-    expect(spec.training.seed).toBe(42);
+    expect(spec.training.seed).toBe(7); // chosen on dev among 42, 7 and 1234 (docs/PIPELINE.md)
     expect(spec.preset).toBeUndefined();
     expect(spec.dataset.textColumn).toBe('sentence'); // default filled in
   });
