@@ -119,12 +119,14 @@ export interface NegationAugmentReport {
 export function addNegationExamples(train: readonly Example[], opts: NegationAugmentOptions): { examples: Example[]; report: NegationAugmentReport } {
   const tokenize = opts.tokenize ?? defaultTokenize;
   const excluded = new Set([...suiteVocabulary(), ...suiteTemplateWords()]);
-  const existing = new Set(train.map((e) => tokenize(e.text).join(' ')));
+  // Each training text tokenized once; every pass below reads these.
+  const trainTokens = train.map((e) => tokenize(e.text));
+  const existing = new Set(trainTokens.map((toks) => toks.join(' ')));
   const lexicon = new Map<string, number>();
   // Every one-word example, suite words included: a text holding any of them besides the swapped word is not swapped.
   const anyPolar = new Set<string>();
-  for (const e of train) {
-    const toks = tokenize(e.text);
+  for (const [j, e] of train.entries()) {
+    const toks = trainTokens[j] as string[];
     if (toks.length !== 1) continue;
     const w = toks[0] as string;
     // A negator is its own one-word example in SST ("not" 0); it opens the scope, it is not the word swapped.
@@ -153,8 +155,8 @@ export function addNegationExamples(train: readonly Example[], opts: NegationAug
   // Short phrases: 2–4 word tokens, no negator or contrast word, no punctuation, no suite word.
   const phrases: { toks: string[]; label: Example['label'] }[] = [];
   const seenPhrase = new Set<string>();
-  for (const e of train) {
-    const toks = tokenize(e.text);
+  for (const [j, e] of train.entries()) {
+    const toks = trainTokens[j] as string[];
     if (toks.length < 2 || toks.length > 4) continue;
     if (!toks.every((t) => /^\p{L}[\p{L}'-]*$/u.test(t) && !NEGATORS.has(t) && !closesScope(t) && !excluded.has(t))) continue;
     const key = toks.join(' ');
@@ -184,13 +186,20 @@ export function addNegationExamples(train: readonly Example[], opts: NegationAug
   const swaps = Math.max(0, Math.floor(opts.swapsPerText ?? 0));
   let swappable = 0;
   if (swaps > 0) {
-    const byLabel: [string[], string[]] = [[], []];
-    for (const [w, l] of [...lexicon].sort((a, b) => (a[0] < b[0] ? -1 : 1))) byLabel[l as 0 | 1].push(w);
+    // Substitutes by label and last two letters ("-ing", "-ed", "-ly", "-ous"): a crude
+    // stand-in for the same part of speech. Sorted, so the draws do not depend on Map order.
+    const substitutes = new Map<string, string[]>();
+    for (const [w, l] of [...lexicon].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const key = `${l}${w.slice(-2)}`;
+      const list = substitutes.get(key);
+      if (list) list.push(w);
+      else substitutes.set(key, [w]);
+    }
     const swapRng = createRng(opts.seed ^ 0x73776170);
     // A real text shaped like one of the suite's templates is left alone: its copies would be suite cases.
     const templates = NEGATION_TEMPLATES.map((t) => templatePattern(t, tokenize));
-    for (const e of train) {
-      const toks = tokenize(e.text);
+    for (const [j, e] of train.entries()) {
+      const toks = trainTokens[j] as string[];
       if (toks.length < 2 || !toks.some((t) => NEGATORS.has(t))) continue;
       let at = -1;
       let polar = 0;
@@ -203,10 +212,10 @@ export function addNegationExamples(train: readonly Example[], opts: NegationAug
       const word = toks[at] as string;
       const wordLabel = lexicon.get(word);
       if (wordLabel === undefined || e.label !== 1 - wordLabel || !negationScope(toks)[at]) continue;
-      if (templates.some((p) => p.test(toks.join(' ')))) continue;
+      const joined = toks.join(' ');
+      if (templates.some((p) => p.test(joined))) continue;
       swappable++;
-      // Same last two letters ("-ing", "-ed", "-ly", "-ous"): a crude stand-in for the same part of speech.
-      const pool = byLabel[e.label].filter((w) => w.slice(-2) === word.slice(-2));
+      const pool = substitutes.get(`${e.label}${word.slice(-2)}`) ?? [];
       for (let k = 0; k < swaps && pool.length > 0; k++) {
         const copy = [...toks];
         copy[at] = pool[Math.floor(swapRng.next() * pool.length)] as string;
