@@ -46,6 +46,39 @@ const LEAF = /\(\d ([^()]+)\)/g;
 
 /** The treebank's PTB trees: root label 0–1 → 0, 3–4 → 1, 2 dropped; text is the leaves, lower-cased. */
 export function normaliseSstTrees(bytes: Uint8Array, member = 'trees/*.txt'): string {
+  return sentencesOfTrees(bytes, member, (tokens) => tokens.join(' ').toLowerCase());
+}
+
+// Closing marks written against the word before them, opening marks against the word after.
+const ATTACH_LEFT = new Set([',', '.', '...', '?', '!', ':', ';', '%', '-rrb-', "''", "'", "n't", "'s", "'re", "'ve", "'ll", "'d", "'m"]);
+const ATTACH_RIGHT = new Set(['-LRB-', '$', '``', '`']);
+const AS_WRITTEN: Readonly<Record<string, string>> = { '-LRB-': '(', '-RRB-': ')', '``': '"', "''": '"', '`': "'" };
+
+/**
+ * A PTB-tokenised sentence as a person would have typed it: the treebank's own casing,
+ * its escapes undone ("-LRB-" → "(", "\/" → "/", `` and '' → straight double quotes),
+ * clitics and closing punctuation joined to the word before ("does n't ." → "doesn't."),
+ * opening brackets, quotes and "$" to the word after. Undoes what the treebank's
+ * tokenizer did, so the same sentences measure a model on raw text.
+ */
+export function detokenizePtb(tokens: readonly string[]): string {
+  let out = '';
+  let glueNext = true;
+  for (const token of tokens) {
+    const text = (AS_WRITTEN[token] ?? token).replace(/\\([/*])/g, '$1');
+    const left = ATTACH_LEFT.has(token.toLowerCase());
+    out += glueNext || left ? text : ` ${text}`;
+    glueNext = ATTACH_RIGHT.has(token);
+  }
+  return out;
+}
+
+/** The treebank's PTB trees as people write (`detokenizePtb`): root label 0–1 → 0, 3–4 → 1, 2 dropped. */
+export function normaliseSstTreesAsWritten(bytes: Uint8Array, member = 'trees/*.txt'): string {
+  return sentencesOfTrees(bytes, member, detokenizePtb);
+}
+
+function sentencesOfTrees(bytes: Uint8Array, member: string, text: (tokens: string[]) => string): string {
   const lines = decodeUtf8(bytes, member).split('\n');
   const rows: Row[] = [];
   lines.forEach((line, i) => {
@@ -58,7 +91,7 @@ export function normaliseSstTrees(bytes: Uint8Array, member = 'trees/*.txt'): st
     if (digit === 2) return;
     const tokens = Array.from(line.matchAll(LEAF), (m) => m[1] as string);
     if (tokens.length === 0) throw new DataError('E_NORMALISE_ROW', 'tree has no leaves', member, i + 1);
-    rows.push([tokens.join(' ').toLowerCase(), digit < 2 ? 0 : 1]);
+    rows.push([text(tokens), digit < 2 ? 0 : 1]);
   });
   return toTsv(rows);
 }
@@ -173,6 +206,8 @@ export function normalise(rule: NormaliseRule, members: readonly Uint8Array[], n
       return normaliseSstTrees(a, names[0]);
     case 'sst-trees-phrases':
       return normaliseSstTreePhrases(a, names[0]);
+    case 'sst-trees-as-written':
+      return normaliseSstTreesAsWritten(a, names[0]);
     case 'mr-polarity':
       return normaliseMrPolarity(a, b);
     case 'crlf-to-lf':

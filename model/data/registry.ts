@@ -28,7 +28,7 @@ export interface ArchiveMember {
 }
 
 /** How members become the normalised file (model/data/normalise.ts implements each rule). */
-export type NormaliseRule = 'glue-sst2-train' | 'sst-trees-binary' | 'sst-trees-phrases' | 'mr-polarity' | 'crlf-to-lf';
+export type NormaliseRule = 'glue-sst2-train' | 'sst-trees-binary' | 'sst-trees-phrases' | 'sst-trees-as-written' | 'mr-polarity' | 'crlf-to-lf';
 
 /** A known release of a file: some sources published more than one (the EEC's typo fix). */
 export interface DatasetVariant {
@@ -135,7 +135,9 @@ export const DATASET_REGISTRY = {
       'Stanford Sentiment Treebank, binary (SST-2). train/dev as packaged by GLUE (train includes phrases); ' +
       'test is the standard labelled binary SST test set (GLUE hides these labels, so it comes from the original ' +
       'treebank release); train_sentences is the train split restricted to full sentences; train_phrases is every ' +
-      'labelled phrase of the train split\'s trees (GLUE\'s train.tsv holds about 87% of them). Lower-cased, PTB-tokenised.',
+      'labelled phrase of the train split\'s trees (GLUE\'s train.tsv holds about 87% of them). Lower-cased, PTB-tokenised, ' +
+      'except test_as_written: the test sentences as people write them (the treebank\'s casing, contractions and ' +
+      'punctuation joined, quotes and brackets restored), to measure a model on raw text.',
     license: 'No explicit license; distributed by the Stanford NLP group for research use (see homepage).',
     citation:
       'Socher et al., "Recursive Deep Models for Semantic Compositionality Over a Sentiment Treebank", EMNLP 2013; ' +
@@ -193,6 +195,16 @@ export const DATASET_REGISTRY = {
           archive: 'sst-trees',
           members: [{ path: 'trees/train.txt', sha256: 'e2f3f41b0b1e6d4dddc0effe3bfc2d27ed8928079aa9a03d652311614fc5feb7', maxBytes: 16 * MB }],
           normalise: 'sst-trees-phrases',
+        },
+      },
+      test_as_written: {
+        path: 'test_as_written.tsv',
+        sha256: '7d8120c84c4ff2f3ca7b42d2cc88cc3e02aa0a4fa6ab73ab5f9221519b08cbab',
+        rows: 1821,
+        source: {
+          archive: 'sst-trees',
+          members: [{ path: 'trees/test.txt', sha256: '6e54806dee95cf80cd918e7dfb3f6770f6df24bf826f289a4d1f709e1c8f6761', maxBytes: 4 * MB }],
+          normalise: 'sst-trees-as-written',
         },
       },
     },

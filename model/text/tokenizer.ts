@@ -5,6 +5,9 @@
  * ever sees benchmark text during training but raw text in production.
  *
  * Decisions (changing any of them changes model inputs, so bump TOKENIZER_VERSION):
+ * - HTML character references are decoded first ("it&#39;s" → "it's", "&quot;" → '"'),
+ *   as many times as they nest (scraped pages double-encode: "&amp;#39;"), strictly:
+ *   only references ending in ";" so "R&B" and "AT&T" stay as typed.
  * - Text is NFC-normalised and lower-cased; curly quotes/apostrophes are straightened.
  * - Double quotes: `"`, “ ”, « », PTB `` and '' all become the token `"`.
  *   Single quotes: PTB ` and ’ ‘ become `'` (open/close carry no sentiment).
@@ -35,8 +38,10 @@
  *   "baaaaad" → "baad"), so "good" is untouched and all elongations share one token.
  */
 
+import { decodeHTMLStrict } from 'entities';
+
 /** Recorded in artifacts: a model must be served with the tokenizer it was trained with. */
-export const TOKENIZER_VERSION = 'ptb-en-1';
+export const TOKENIZER_VERSION = 'ptb-en-2';
 
 export const URL_TOKEN = '<url>';
 export const EMAIL_TOKEN = '<email>';
@@ -169,13 +174,23 @@ function markAtSigns(s: string): string {
   return copied === 0 ? s : out + s.slice(copied);
 }
 
+// Nesting deeper than this is not text anyone meant to be read.
+const MAX_ENTITY_DEPTH = 4;
+const ENTITY_RE = /&(?:#\d+|#x[\da-f]+|[a-z][a-z\d]*);/i;
+
+function decodeCharacterReferences(text: string): string {
+  let s = text;
+  for (let depth = 0; depth < MAX_ENTITY_DEPTH && ENTITY_RE.test(s); depth++) s = decodeHTMLStrict(s);
+  return s;
+}
+
 /**
- * Canonical text before segmentation: NFC, typographic quotes/dashes straightened,
- * invisible characters removed, lower-cased, PTB escapes undone. Tokenizing the output
- * gives the same tokens as tokenizing the input.
+ * Canonical text before segmentation: HTML character references decoded, NFC,
+ * typographic quotes/dashes straightened, invisible characters removed, lower-cased, PTB
+ * escapes undone. Tokenizing the output gives the same tokens as tokenizing the input.
  */
 export function normalizeText(text: string): string {
-  let s = text;
+  let s = text.includes('&') ? decodeCharacterReferences(text) : text;
   if (NON_ASCII_RE.test(s)) {
     s = s.normalize('NFC').replace(CHAR_MAP_RE, (c) => CHAR_MAP[c] ?? '');
   }

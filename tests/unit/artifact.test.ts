@@ -5,6 +5,8 @@ import { loadArtifact, nextVersion, newestArtifactDir, saveArtifact } from '../.
 import { ARTIFACT_LIMITS, buildManifest, verifyArtifactFiles } from '../../model/artifact/manifest.js';
 import { ArtifactError, GitopsMlError } from '../../model/errors.js';
 import { initBackend } from '../../model/nn/backend.js';
+import { PLACEHOLDER_MIN_COUNT, unreliablePlaceholders } from '../../model/inference/sentiment-model.js';
+import { Vocabulary } from '../../model/text/vocabulary.js';
 import { artifactFixture as fixture } from '../helpers/artifact-fixture.js';
 
 beforeAll(async () => {
@@ -38,6 +40,24 @@ describe('model artifacts', () => {
     expect(p.label).toBe(p.score >= 0.5 ? 'positive' : 'negative');
     // The raw and the pre-tokenized form reach the model as the same ids.
     expect(Array.from(model.encode("Didn't like it"))).toEqual(Array.from(model.encode("did n't like it")));
+  });
+
+  it('leaves out the placeholders its training data never held, and reads the ones it did', async () => {
+    const model = await loadArtifact(await saveArtifact(fixture()));
+    // The fixture's vocabulary has no <url>, <user> or <email>.
+    expect(model.tokens('Great movie https://example.com/r?id=1 @critic')).toEqual(['great', 'movie']);
+    expect(model.score('Great movie https://example.com/r?id=1 @critic')).toBe(model.score('Great movie'));
+    expect(Array.from(model.encode('a link: www.example.com'))).toEqual(Array.from(model.encode('a link:')));
+    // A text that is only a link scores like an empty one, without an error.
+    expect(model.score('https://example.com')).toBe(model.score(''));
+    // Unknown words still reach the model as <unk>.
+    expect(model.tokens('Great zyzzyva')).toEqual(['great', 'zyzzyva']);
+  });
+
+  it('reads a placeholder its training data held often, and not one it held a few times', () => {
+    const texts = (n: number, token: string): string[][] => Array.from({ length: n }, () => ['see', token]);
+    const vocab = Vocabulary.build([...texts(PLACEHOLDER_MIN_COUNT, '<url>'), ...texts(PLACEHOLDER_MIN_COUNT - 1, '<user>'), ...texts(3, '<num>')]);
+    expect([...unreliablePlaceholders(vocab)].sort()).toEqual(['<email>', '<num>', '<user>']);
   });
 
   it('never overwrites a version and picks the next one', async () => {

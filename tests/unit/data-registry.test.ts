@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { GitopsMlError } from '../../model/errors.js';
 import { createHash } from 'node:crypto';
 import { canonicalUrl } from '../../model/data/canonical.js';
-import { normalise, normaliseSstTreePhrases } from '../../model/data/normalise.js';
+import { detokenizePtb, normalise, normaliseSstTreePhrases, normaliseSstTrees, normaliseSstTreesAsWritten } from '../../model/data/normalise.js';
 import { CANONICAL_ARCHIVES, DATASET_REGISTRY, defaultSplit, getDataset, getDatasetFile } from '../../model/data/registry.js';
 import type { DatasetFile } from '../../model/data/registry.js';
 import { defaultCacheDir, parseDatasetRef, resolveDatasetRef } from '../../model/data/resolve.js';
@@ -33,7 +33,7 @@ describe('dataset registry', () => {
     expect(eec.kind === 'fairness' && eec.columns).toEqual([
       'ID', 'Sentence', 'Template', 'Person', 'Gender', 'Race', 'Emotion', 'Emotion word',
     ]);
-    expect(Object.keys(DATASET_REGISTRY.sst2.files).sort()).toEqual(['dev', 'test', 'train', 'train_phrases', 'train_sentences']);
+    expect(Object.keys(DATASET_REGISTRY.sst2.files).sort()).toEqual(['dev', 'test', 'test_as_written', 'train', 'train_phrases', 'train_sentences']);
     for (const entry of Object.values(DATASET_REGISTRY)) {
       expect(entry.homepage).toMatch(/^https:\/\//);
       expect(entry.citation.length).toBeGreaterThan(10);
@@ -53,7 +53,7 @@ describe('dataset registry', () => {
   it('an unknown split is an error listing the splits', () => {
     const err = thrown(() => getDatasetFile('sst2', 'validation'));
     expect(err.code).toBe('E_DATASET_SPLIT_UNKNOWN');
-    expect(err.message).toContain('train, dev, test, train_sentences, train_phrases');
+    expect(err.message).toContain('train, dev, test, train_sentences, train_phrases, test_as_written');
     expect(getDatasetFile('sst2', 'dev').file.rows).toBe(872);
   });
 
@@ -218,5 +218,20 @@ describe('the tree-phrase rule (sst2:train_phrases)', () => {
     expect(err).toBeInstanceOf(GitopsMlError);
     expect((err as GitopsMlError).message).toMatch(message);
     expect((err as GitopsMlError).message).toMatch(/trees\/train\.txt.*2|2.*trees\/train\.txt/);
+  });
+});
+
+describe('the as-written rule (sst2:test_as_written)', () => {
+  it('undoes the treebank tokenizer: casing kept, escapes undone, clitics and punctuation joined', () => {
+    expect(
+      detokenizePtb(['It', 'does', "n't", '-LRB-', 'quite', '-RRB-', 'work', ',', '``', 'sadly', "''", '--', 'a', '$', '5', 'co-writer\\/director', '...']),
+    ).toBe('It doesn\'t (quite) work, "sadly" -- a $5 co-writer/director...');
+    expect(detokenizePtb(['I', "'m", 'sure', 'they', "'ll", 'say', '`', 'wow', "'", '!'])).toBe("I'm sure they'll say 'wow'!");
+  });
+
+  it('keeps root labels and drops neutral trees, like the lower-cased rule on the same member', () => {
+    const trees = "(3 (2 It) (4 (2 's) (4 good)))\n(2 (2 Meh) (2 .))\n(0 (2 Not) (1 (2 my) (0 thing)))\n";
+    expect(normaliseSstTreesAsWritten(Buffer.from(trees), 'trees/test.txt')).toBe("sentence\tlabel\nIt's good\t1\nNot my thing\t0\n");
+    expect(normaliseSstTrees(Buffer.from(trees), 'trees/test.txt')).toBe("sentence\tlabel\nit 's good\t1\nnot my thing\t0\n");
   });
 });

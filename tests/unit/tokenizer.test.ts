@@ -181,6 +181,17 @@ describe('tokenize: contracts', () => {
     expect(normalizeText('A\u0301 \u201cB\u201d `` c \'\' -LRB- d\\/e')).toBe('\u00e1 "b" " c " ( d/e');
   });
 
+  it('decodes HTML character references, nested ones too, and leaves bare ampersands as typed', () => {
+    expect(tokenize('It&#39;s &quot;great&quot; &amp; fun')).toEqual(tokenize('It\'s "great" & fun'));
+    expect(tokenize('didn&rsquo;t like it')).toEqual(['did', "n't", 'like', 'it']);
+    expect(tokenize('didn&amp;#39;t like it')).toEqual(['did', "n't", 'like', 'it']);
+    expect(tokenize('caf&eacute; &#x1F600;')).toEqual(tokenize('caf\u00e9 \u{1F600}'));
+    expect(tokenize('R&B and AT&T, &amp without a semicolon')).toEqual(tokenize('R&B and AT&T, &amp without a semicolon'.replace('&amp;', '&')));
+    expect(normalizeText('R&B &ampx')).toBe('r&b &ampx');
+    // A reference to a private-use code point cannot forge the URL placeholder.
+    expect(tokenize('&#xE000; hi')).toEqual(['hi']);
+  });
+
   it('rejects non-string input instead of guessing', () => {
     expect(() => tokenize(undefined as unknown as string)).toThrow(TypeError);
     expect(() => tokenize(null as unknown as string)).toThrow('got null');

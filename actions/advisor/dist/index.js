@@ -3,11 +3,11 @@ const require = __gitopsCreateRequire(import.meta.url);
 import {
   loadFormFields,
   runAdvisor
-} from "../../shared/dist/chunk-RYXUKU7H.js";
+} from "../../shared/dist/chunk-DRC5EZ5D.js";
 import {
   loadConfig
 } from "../../shared/dist/chunk-6KN4MZDE.js";
-import "../../shared/dist/chunk-J74G3FGW.js";
+import "../../shared/dist/chunk-WUHT45SO.js";
 import "../../shared/dist/chunk-3ABW4EEF.js";
 import {
   context,

@@ -12,8 +12,8 @@ import {
 } from "../../shared/dist/chunk-DTIINAWC.js";
 import {
   tickTask
-} from "../../shared/dist/chunk-KDZ7D3JL.js";
-import "../../shared/dist/chunk-J74G3FGW.js";
+} from "../../shared/dist/chunk-COOD3UHG.js";
+import "../../shared/dist/chunk-WUHT45SO.js";
 import "../../shared/dist/chunk-3ABW4EEF.js";
 import {
   context,

@@ -4,14 +4,14 @@ import {
   advise,
   loadFormFields,
   parseIssueForm
-} from "../../shared/dist/chunk-RYXUKU7H.js";
+} from "../../shared/dist/chunk-DRC5EZ5D.js";
 import {
   loadConfig
 } from "../../shared/dist/chunk-6KN4MZDE.js";
 import {
   runOrchestrator
-} from "../../shared/dist/chunk-KDZ7D3JL.js";
-import "../../shared/dist/chunk-J74G3FGW.js";
+} from "../../shared/dist/chunk-COOD3UHG.js";
+import "../../shared/dist/chunk-WUHT45SO.js";
 import "../../shared/dist/chunk-3ABW4EEF.js";
 import {
   context,

@@ -2,14 +2,14 @@ import { createRequire as __gitopsCreateRequire } from 'node:module';
 const require = __gitopsCreateRequire(import.meta.url);
 import {
   reportVerdict
-} from "../../shared/dist/chunk-HRYH6UCL.js";
+} from "../../shared/dist/chunk-EHKMFOQ3.js";
 import {
   readArtifact,
   reportTarget
-} from "../../shared/dist/chunk-UJDWSW6M.js";
+} from "../../shared/dist/chunk-JR3SJQYI.js";
 import "../../shared/dist/chunk-DTIINAWC.js";
-import "../../shared/dist/chunk-KDZ7D3JL.js";
-import "../../shared/dist/chunk-J74G3FGW.js";
+import "../../shared/dist/chunk-COOD3UHG.js";
+import "../../shared/dist/chunk-WUHT45SO.js";
 import "../../shared/dist/chunk-3ABW4EEF.js";
 import {
   ValidationError,

@@ -4,13 +4,13 @@ import {
   readJsonReport,
   reportVerdict,
   techLeadVerdict
-} from "../../shared/dist/chunk-HRYH6UCL.js";
+} from "../../shared/dist/chunk-EHKMFOQ3.js";
 import {
   reportTarget
-} from "../../shared/dist/chunk-UJDWSW6M.js";
+} from "../../shared/dist/chunk-JR3SJQYI.js";
 import "../../shared/dist/chunk-DTIINAWC.js";
-import "../../shared/dist/chunk-KDZ7D3JL.js";
-import "../../shared/dist/chunk-J74G3FGW.js";
+import "../../shared/dist/chunk-COOD3UHG.js";
+import "../../shared/dist/chunk-WUHT45SO.js";
 import "../../shared/dist/chunk-3ABW4EEF.js";
 import {
   context,
