@@ -2,7 +2,8 @@
  * `npm run bench:model`: trains the default spec (or --preset NAME) on SST-2 train,
  * measures it on SST-2 test, and in the same run trains and scores the fastText
  * (word bigrams) and scikit-learn TF-IDF + logistic-regression baselines on the same
- * split. Prints one table; writes reports/bench-model.json. Not a test: no assertions.
+ * split, then the trained model on text as people write it (bench/raw-text.ts). Prints the
+ * tables; writes reports/bench-model.json. Not a test: no assertions.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ import { stderrProgress } from '../model/train/progress.js';
 import { resolveDatasetFile } from '../model/data/resolve.js';
 import { runFastText, runSklearn } from './baselines.js';
 import type { BaselineResult } from './baselines.js';
+import { loadArtifact } from '../model/artifact/artifact.js';
+import { measureRawText, rawTextTable } from './raw-text.js';
 
 interface Row {
   model: string;
@@ -66,10 +69,12 @@ async function main(): Promise<void> {
     `single-text p50 ${result.latency.single.p50_ms.toFixed(3)} ms, p99 ${result.latency.single.p99_ms.toFixed(3)} ms (median of ${result.latency.single.calls} in-process calls); ` +
       `batch of 32: p50 ${result.latency.batch32.p50_ms.toFixed(2)} ms\n`,
   );
+  const rawText = await measureRawText(await loadArtifact(result.artifactDir));
+  process.stdout.write(`\nthe same model on text as people write it (sst2:test_as_written and rewrites; npm run bench:raw-text):\n\n${rawTextTable(rawText)}\n`);
   mkdirSync('reports', { recursive: true });
   writeFileSync(
     'reports/bench-model.json',
-    `${JSON.stringify({ machine, preset: result.spec.preset ?? null, wall_seconds: wall, model: { test, latency: result.latency, train_seconds: result.trained.seconds, backend: result.trained.backend }, baselines }, null, 2)}\n`,
+    `${JSON.stringify({ machine, preset: result.spec.preset ?? null, wall_seconds: wall, model: { test, latency: result.latency, train_seconds: result.trained.seconds, backend: result.trained.backend, raw_text: rawText }, baselines }, null, 2)}\n`,
   );
 }
 
