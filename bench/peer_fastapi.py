@@ -159,7 +159,7 @@ def main(argv):
             return 0
         model = train(args.train)
     except ImportError as e:
-        print(f"peer: {e.name} not importable by {sys.executable}: apt-get install python3-fastapi uvicorn python3-sklearn", file=sys.stderr)
+        print(f"peer: {e.name} not importable by {sys.executable}: apt-get install python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-sklearn", file=sys.stderr)
         return 3
     except InputError as e:
         print(f"peer: {e}", file=sys.stderr)

@@ -121,6 +121,36 @@ describe('MicroBatcher', () => {
     expect(await Promise.all(later)).toEqual([[2], [3], [4]]);
   });
 
+  it('shares a queued wave among the free call slots, so two threads overlap instead of taking turns; one free slot takes up to maxTexts', async () => {
+    const { calls, releases, score } = heldModel();
+    const b = new MicroBatcher<string>(score, { maxTexts: 32, maxWaitMs: 0, maxInFlight: 2 });
+    const wave = ['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff', 'g'].map((t) => b.score('m', [t]));
+    await new Promise((r) => setImmediate(r));
+    // 7 texts over 2 free slots: ceil(7 / 2) = 4 in the first call, the rest in the second.
+    expect(calls).toEqual([['a', 'bb', 'ccc', 'dddd'], ['eeeee', 'ffffff', 'g']]);
+    // Both slots busy: the next wave waits; when one slot frees, it is the only free one and takes it all.
+    const next = ['h', 'ii', 'jjj'].map((t) => b.score('m', [t]));
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toHaveLength(2);
+    releases[0]?.();
+    await new Promise((r) => setImmediate(r));
+    expect(calls[2]).toEqual(['h', 'ii', 'jjj']);
+    releases[1]?.();
+    releases[2]?.();
+    expect(await Promise.all([...wave, ...next])).toEqual([[1], [2], [3], [4], [5], [6], [1], [1], [2], [3]]);
+  });
+
+  it('never shares beyond maxTexts, and never splits a request across calls', async () => {
+    const { calls, releases, score } = heldModel();
+    const b = new MicroBatcher<string>(score, { maxTexts: 3, maxWaitMs: 0, maxInFlight: 4 });
+    const reqs = [b.score('m', ['a', 'b']), b.score('m', ['c']), b.score('m', ['d', 'e', 'f', 'g']), b.score('m', ['h'])];
+    await new Promise((r) => setImmediate(r));
+    // 8 texts over 4 free slots = 2 per call; the 4-text request goes alone (larger than any limit), unsplit.
+    expect(calls).toEqual([['a', 'b'], ['c'], ['d', 'e', 'f', 'g'], ['h']]);
+    for (const r of releases) r();
+    expect(await Promise.all(reqs)).toEqual([[1, 1], [1], [1, 1, 1, 1], [1]]);
+  });
+
   it('with batching off and an asynchronous model, a request that finds the slots busy waits its turn (and a wrong count is refused)', async () => {
     const { calls, releases, score } = heldModel((texts) => (texts[0] === 'short' ? [] : texts.map((t) => t.length)));
     const b = new MicroBatcher<string>(score, { maxTexts: 1, maxWaitMs: 0, maxInFlight: 1 });
