@@ -85,7 +85,7 @@ export class MicroBatcher<M> {
    * free the queue is shared among them. Otherwise a wave of requests that queued while
    * every slot was busy goes out as one call, and the thread that scores it and the one
    * that answers it take turns instead of overlapping (measured: at 16 connections the
-   * inference thread and the HTTP thread were each idle ~40% of the time).
+   * inference thread and the HTTP thread were 61% and 51% busy, docs/BENCHMARKS.md).
    */
   private batchLimit(): number {
     const free = this.maxInFlight - this.inFlight;

@@ -145,7 +145,7 @@ describe('MicroBatcher', () => {
     const b = new MicroBatcher<string>(score, { maxTexts: 3, maxWaitMs: 0, maxInFlight: 4 });
     const reqs = [b.score('m', ['a', 'b']), b.score('m', ['c']), b.score('m', ['d', 'e', 'f', 'g']), b.score('m', ['h'])];
     await new Promise((r) => setImmediate(r));
-    // 8 texts over 4 free slots = 2 per call; the 4-text request goes alone (larger than any limit), unsplit.
+    // 8 texts over 4 free slots = 2 per call; the 4-text request, larger than maxTexts, goes alone and unsplit.
     expect(calls).toEqual([['a', 'b'], ['c'], ['d', 'e', 'f', 'g'], ['h']]);
     for (const r of releases) r();
     expect(await Promise.all(reqs)).toEqual([[1, 1], [1], [1, 1, 1, 1], [1]]);
